@@ -1,0 +1,675 @@
+"""Shared estimator machinery: parameters, validation, fit / partial_fit, predictions.
+
+The four public estimators are thin subclasses. Everything they share lives
+here: the parameter constraints, input validation, the construction of the
+network / loss / optimizer / schedule, the validation split, and the
+translation of training records into scikit-learn's fitted attributes.
+Label handling lives in ``ClassifierGDMixin`` and target handling in
+``RegressorGDMixin``.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import log_expit, logsumexp
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.metrics import accuracy_score, check_scoring, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, compute_sample_weight
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES, softmax
+from ._network import Network
+from ._optimizers import OPTIMIZERS
+from ._schedules import SCHEDULES, make_schedule
+from ._training import LoopConfig, Rows, Trainer, new_history
+
+_PREDICT_CHUNK = 8192
+
+_DIVERGENCE_MESSAGE = (
+    "The training objective became non-finite (inf or NaN) at epoch {epoch}: "
+    "the optimization diverged. Training stopped and the last finite parameters "
+    "were kept. Try a smaller learning_rate_init (now {lr!r}) and scale the input, "
+    "for example with sklearn.preprocessing.StandardScaler."
+)
+
+
+def _not_lbfgs(estimator):
+    """partial_fit exists only for the stochastic solvers, as in scikit-learn."""
+    if estimator.solver not in OPTIMIZERS:
+        raise AttributeError(
+            f"partial_fit is only available for stochastic optimizers. {estimator.solver} is not stochastic."
+        )
+    return True
+
+
+class BaseGD(BaseEstimator):
+    """Base of all estimators: one fit path for every model, loss and solver.
+
+    Subclasses define ``__init__``, ``_hidden_layer_sizes``, ``_init_network``,
+    ``_encode_targets`` / ``_make_loss`` (through the classifier or regressor
+    mixin) and ``_default_score``.
+    """
+
+    _parameter_constraints: dict = {
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions(set(SCHEDULES)), callable],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "decay_rate": [Interval(Real, 0, 1, closed="right")],
+        "decay_steps": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [None, str, callable],
+        "restore_best_weights": ["boolean"],
+    }
+
+    # ------------------------------------------------------------------
+    # Hooks for subclasses
+    # ------------------------------------------------------------------
+    def _hidden_layer_sizes(self):
+        return []
+
+    def _init_network(self, net, rng):
+        net.init_glorot(rng)
+
+    # ------------------------------------------------------------------
+    # Fitting
+    # ------------------------------------------------------------------
+    def _validate_X_y(self, X, y, reset):
+        return validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+            y_numeric=not isinstance(self, ClassifierMixin),
+            reset=reset,
+        )
+
+    def _batch_size(self, n_rows):
+        if self.batch_size == "full":
+            return None
+        if self.batch_size == "auto":
+            return min(200, n_rows)
+        if self.batch_size > n_rows:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped"
+            )
+        return min(self.batch_size, n_rows)
+
+    def _fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None, incremental=False):
+        first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not incremental)
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if (y_val is None) != (X_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+        saved_state = self.__dict__.copy()
+        try:
+            train, val = self._prepare_data(X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental)
+            if first_pass:
+                self._build(train)
+            else:
+                self._check_compatible(train)
+        except Exception:
+            self.__dict__.clear()
+            self.__dict__.update(saved_state)
+            raise
+        self._train(train, val, incremental)
+        return self
+
+    def _prepare_data(self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental):
+        X, y = self._validate_X_y(X, y, reset=first_pass)
+        if sp.issparse(X):
+            X = X.tocsr()
+        if y.ndim == 2 and y.shape[1] == 1 and not self._keeps_2d_targets():
+            y = column_or_1d(y, warn=True)
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        T, sw = self._encode_targets(y, sw, first_pass=first_pass, incremental=incremental)
+        val = None
+        if X_val is not None:
+            Xv, yv = validate_data(
+                self,
+                X_val,
+                y_val,
+                accept_sparse=["csr", "csc"],
+                dtype=X.dtype,
+                multi_output=True,
+                y_numeric=not isinstance(self, ClassifierMixin),
+                reset=False,
+            )
+            if sp.issparse(Xv):
+                Xv = Xv.tocsr()
+            if yv.ndim == 2 and yv.shape[1] == 1 and not self._keeps_2d_targets():
+                yv = column_or_1d(yv, warn=True)
+            swv = None
+            if sample_weight_val is not None:
+                swv = _check_sample_weight(sample_weight_val, Xv, dtype=X.dtype, ensure_non_negative=True)
+            Tv = self._encode_validation_targets(yv)
+            val = Rows(Xv, Tv, swv, yv)
+            train = Rows(X, T, sw, y)
+        elif self.early_stopping and self.solver != "lbfgs":
+            train, val = self._split(X, y, T, sw)
+        else:
+            train = Rows(X, T, sw, y)
+        if train.weight <= 0:
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+        return train, val
+
+    def _split(self, X, y, T, sw):
+        """Hold out ``validation_fraction`` of the rows (stratified for classifiers)."""
+        rng = check_random_state(self.random_state)
+        stratify = y if isinstance(self, ClassifierMixin) and y.ndim == 1 else None
+        idx = np.arange(X.shape[0])
+        try:
+            train_idx, val_idx = train_test_split(
+                idx, test_size=self.validation_fraction, random_state=rng, stratify=stratify
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"Could not split off a validation set with validation_fraction={self.validation_fraction}: {exc}"
+            ) from exc
+        if val_idx.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
+            )
+        train_idx.sort()
+
+        def rows(index):
+            return Rows(X[index], T[index], None if sw is None else sw[index], y[index])
+
+        return rows(train_idx), rows(val_idx)
+
+    def _build(self, train):
+        """Create the network, loss, optimizer and schedule for a fresh fit."""
+        rng = check_random_state(self.random_state)
+        n_outputs = train.T.shape[1]
+        layer_sizes = [train.X.shape[1], *self._hidden_layer_sizes(), n_outputs]
+        activation = getattr(self, "activation", "identity")
+        net = Network(layer_sizes, activation, train.X.dtype, fit_intercept=getattr(self, "fit_intercept", True))
+        self._init_network(net, rng)
+        loss = self._make_loss(n_outputs)
+        if self.solver == "lbfgs":
+            optimizer = schedule = None
+        elif self.solver == "sgd":
+            optimizer = OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
+        else:
+            optimizer = OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
+        if optimizer is not None:
+            batch = self._batch_size(train.n_rows) or train.n_rows
+            schedule = make_schedule(
+                self.learning_rate,
+                self.learning_rate_init,
+                power_t=self.power_t,
+                decay_rate=self.decay_rate,
+                decay_steps=self.decay_steps,
+                total_steps=self.max_iter * -(-train.n_rows // batch),
+            )
+        self._trainer = Trainer(net, loss, optimizer, schedule, self.alpha)
+        self._rng = rng
+        self.history_ = new_history()
+        self.loss_curve_ = self.history_["loss"]
+        self.coefs_ = net.coefs
+        self.intercepts_ = net.intercepts
+        self.n_layers_ = len(layer_sizes)
+        self.n_outputs_ = n_outputs
+        self.out_activation_ = loss.out_activation
+        self.t_ = 0
+        self.n_iter_ = 0
+
+    def _check_compatible(self, train):
+        if train.T.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {train.T.shape[1]} outputs, but this model was fitted with {self.n_outputs_}."
+            )
+
+    def _validation_score(self, val):
+        if self.scoring == "loss":
+            return None
+        if self.scoring is None:
+            return lambda: self._default_score(val)
+        scorer = check_scoring(self, scoring=self.scoring)
+        if val.sample_weight is None:
+            return lambda: scorer(self, val.X, val.y)
+        return lambda: scorer(self, val.X, val.y, sample_weight=val.sample_weight)
+
+    def _train(self, train, val, incremental):
+        trainer = self._trainer
+        trainer.alpha = self.alpha
+        score = None if val is None else self._validation_score(val)
+        n_total = train.weight
+        if self.solver == "lbfgs":
+            outcome = trainer.run_lbfgs(
+                train,
+                self.history_,
+                n_total=n_total,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                verbose=bool(self.verbose),
+                val=val,
+                score=score,
+            )
+        else:
+            monitor_val = bool(self.early_stopping and val is not None)
+            cfg = LoopConfig(
+                max_epochs=1 if incremental else self.max_iter,
+                batch_size=self._batch_size(train.n_rows),
+                shuffle=self.shuffle,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
+                monitor_validation=monitor_val,
+                restore_best=monitor_val and self.restore_best_weights,
+                verbose=bool(self.verbose),
+                warn_max_iter=not incremental,
+            )
+            outcome = trainer.run(
+                train, cfg, self._rng, self.history_, n_total=n_total, val=val, score=score,
+                fresh_monitor=not incremental,
+            )
+        self._set_records(outcome, val is not None)
+        if outcome.reason == "diverged":
+            raise ValueError(
+                _DIVERGENCE_MESSAGE.format(epoch=len(self.history_["loss"]) + 1, lr=self.learning_rate_init)
+            )
+
+    def _set_records(self, outcome, has_val):
+        history, trainer = self.history_, self._trainer
+        self.n_iter_ = outcome.n_epochs
+        self.t_ = trainer.n_samples_seen
+        losses = history["loss"]
+        self.loss_ = losses[-1] if losses else np.nan
+        self.best_loss_ = float(np.min(losses)) if losses else np.nan
+        monitor = trainer.monitor
+        if has_val or not np.all(np.isnan(history["val_loss"])):
+            self.validation_scores_ = history["val_score"]
+            self.validation_loss_curve_ = history["val_loss"]
+            scores = np.asarray(self.validation_scores_, dtype=float)
+            self.best_validation_score_ = float(np.nanmax(scores)) if np.isfinite(scores).any() else np.nan
+        else:
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
+        self.best_epoch_ = None if monitor is None else monitor.best_epoch
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Fit the model to data X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 input trains in float32, anything else in
+            float64. Sparse input is multiplied sparse in the first layer.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values (class labels, label indicators, or real numbers).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; J is the weighted mean loss (plus penalty).
+        X_val, y_val : array-like, default=None
+            An explicit validation set, evaluated after every epoch; with
+            ``early_stopping=True`` it drives the stopping rule and nothing is
+            split off ``X``.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation rows, used by the validation loss and
+            score.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(
+            X, y, sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val
+        )
+
+    # ------------------------------------------------------------------
+    # Prediction helpers
+    # ------------------------------------------------------------------
+    def _raw(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False)
+        if sp.issparse(X):
+            X = X.tocsr()
+        return self._trainer.net.predict_raw(X, chunk_size=_PREDICT_CHUNK)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        # coefs_ / intercepts_ are views into the network's flat buffer; they
+        # are rebuilt from it on unpickling instead of being stored twice.
+        state.pop("coefs_", None)
+        state.pop("intercepts_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_trainer" in state:
+            self.coefs_ = self._trainer.net.coefs
+            self.intercepts_ = self._trainer.net.intercepts
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class ClassifierGDMixin(ClassifierMixin):
+    """Label handling, class weights and probabilistic predictions.
+
+    Subclasses set ``_multiclass_link`` ("sigmoid" for one-vs-rest units,
+    "softmax" for a multinomial output) and ``_multilabel`` (whether 2-D
+    indicator targets are accepted).
+    """
+
+    _multiclass_link = "softmax"
+    _multilabel = False
+
+    def _keeps_2d_targets(self):
+        return self._multilabel
+
+    def _encode_targets(self, y, sample_weight, *, first_pass, incremental):
+        check_classification_targets(y)
+        target_type = type_of_target(y)
+        if target_type.startswith("multilabel") and not self._multilabel:
+            raise ValueError(
+                f"{type(self).__name__} does not support multilabel targets; use MLPClassifierScratch."
+            )
+        if y.ndim == 2 and not target_type.startswith("multilabel"):
+            raise ValueError(f"y must be 1-dimensional or a label indicator matrix, got target type {target_type!r}.")
+        if first_pass and not incremental:
+            binarizer = LabelBinarizer().fit(y)
+        elif incremental and not hasattr(self, "_binarizer"):
+            binarizer = LabelBinarizer().fit(y if target_type.startswith("multilabel") else self._partial_classes)
+        else:
+            binarizer = self._binarizer
+            classes = unique_labels(y)
+            if not incremental and set(classes) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as in the previous "
+                    f"call to fit. Previously got {self.classes_}, `y` has {classes}"
+                )
+            if incremental and len(np.setdiff1d(classes, self.classes_)):
+                raise ValueError(
+                    f"`y` has classes not in `self.classes_`. `self.classes_` has {self.classes_}. "
+                    f"'y' has {classes}."
+                )
+        if len(binarizer.classes_) < 2:
+            raise ValueError(
+                "Classifier can't train when only one class is present: the data contains only "
+                f"class {binarizer.classes_[0]!r}; at least 2 classes are needed."
+            )
+        sample_weight = self._apply_class_weight(y, sample_weight, binarizer, incremental)
+        if sample_weight is not None and not target_type.startswith("multilabel") and not incremental:
+            weighted = np.unique(y[sample_weight > 0])
+            if len(weighted) < 2:
+                raise ValueError(
+                    "Only one class has a positive sample weight; the classifier needs samples of at "
+                    "least 2 classes with non-zero weight."
+                )
+        T = binarizer.transform(y).astype(self._dtype_hint, copy=False)
+        if first_pass or not hasattr(self, "_binarizer"):
+            self._binarizer = binarizer
+            self.classes_ = binarizer.classes_
+        return T, sample_weight
+
+    def _encode_validation_targets(self, y):
+        check_classification_targets(y)
+        unseen = np.setdiff1d(unique_labels(y), self._binarizer.classes_)
+        if len(unseen):
+            raise ValueError(f"y_val has classes not seen in y: {unseen}.")
+        return self._binarizer.transform(y).astype(self._dtype_hint, copy=False)
+
+    def _apply_class_weight(self, y, sample_weight, binarizer, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if binarizer.y_type_.startswith("multilabel"):
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit; pass class_weight as a dict "
+                "computed on the whole data, e.g. with sklearn.utils.class_weight.compute_class_weight."
+            )
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(binarizer.classes_)
+            if unknown:
+                raise ValueError(
+                    f"class_weight names classes not in the data: {sorted(unknown, key=str)}; "
+                    f"the classes are {list(binarizer.classes_)}."
+                )
+        weights = compute_sample_weight(self.class_weight, y).astype(self._dtype_hint)
+        return weights if sample_weight is None else sample_weight * weights
+
+    def _make_loss(self, n_outputs):
+        family = SOFTMAX_LOSSES if (n_outputs > 1 and self._output_is_softmax()) else SIGMOID_LOSSES
+        return family[self.loss]()
+
+    def _output_is_softmax(self):
+        return self._multiclass_link == "softmax" and not self._binarizer.y_type_.startswith("multilabel")
+
+    def _validate_X_y(self, X, y, reset):
+        X, y = super()._validate_X_y(X, y, reset)
+        self._dtype_hint = X.dtype
+        return X, y
+
+    def _labels_from_raw(self, raw):
+        if self._binarizer.y_type_.startswith("multilabel"):
+            return (raw > 0).astype(int)
+        if raw.shape[1] == 1:
+            return self.classes_[(raw[:, 0] > 0).astype(int)]
+        return self.classes_[np.argmax(raw, axis=1)]
+
+    def _default_score(self, val):
+        raw = self._trainer.net.predict_raw(val.X, chunk_size=_PREDICT_CHUNK)
+        return accuracy_score(val.y, self._labels_from_raw(raw), sample_weight=val.sample_weight)
+
+    @available_if(_not_lbfgs)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Target labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            All classes that can appear across calls; required on the first
+            call (except for multilabel indicator targets).
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if _check_partial_fit_first_call(self, classes):
+            self._partial_classes = np.asarray(classes)
+            for attr in ("_trainer", "_binarizer"):
+                self.__dict__.pop(attr, None)
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def decision_function(self, X):
+        """Raw outputs (logits) of the model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) for binary problems, else (n_samples, n_outputs)
+            Positive values favour ``classes_[1]`` in the binary case.
+        """
+        raw = self._raw(X)
+        return raw[:, 0] if raw.shape[1] == 1 else raw
+
+    def predict(self, X):
+        """Predict class labels (or label indicators for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        return self._labels_from_raw(self._raw(X))
+
+    def _log_proba_from_raw(self, raw):
+        if self.out_activation_ == "softmax":
+            return raw - logsumexp(raw, axis=1, keepdims=True)
+        log_p = log_expit(raw)
+        if raw.shape[1] == 1:
+            return np.hstack([log_expit(-raw), log_p])
+        if self._binarizer.y_type_.startswith("multilabel"):
+            return log_p
+        return log_p - logsumexp(log_p, axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """Logarithm of ``predict_proba``, computed stably from the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return self._log_proba_from_raw(self._raw(X))
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Binary problems return ``[1 - p, p]``; a softmax output returns the
+        softmax; one-vs-rest sigmoid units are normalised to sum to one across
+        classes; multilabel models return one probability per label. With
+        ``loss='hinge'`` these are monotone scores, not calibrated probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        raw = self._raw(X)
+        if self.out_activation_ == "softmax":
+            return softmax(raw)
+        return np.exp(self._log_proba_from_raw(raw))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = self._multilabel
+        return tags
+
+
+class RegressorGDMixin(RegressorMixin):
+    """Target handling and predictions for regression."""
+
+    def _keeps_2d_targets(self):
+        return False
+
+    def _encode_targets(self, y, sample_weight, *, first_pass, incremental):
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError("loss='poisson' requires non-negative targets y.")
+        T = y.reshape(-1, 1) if y.ndim == 1 else y
+        return np.asarray(T, dtype=self._dtype_hint), sample_weight
+
+    def _encode_validation_targets(self, y):
+        return self._encode_targets(y, None, first_pass=False, incremental=False)[0]
+
+    def _validate_X_y(self, X, y, reset):
+        X, y = super()._validate_X_y(X, y, reset)
+        self._dtype_hint = X.dtype
+        return X, y
+
+    def _make_loss(self, n_outputs):
+        if self.loss == "huber":
+            return REGRESSION_LOSSES["huber"](self.huber_delta)
+        return REGRESSION_LOSSES[self.loss]()
+
+    def _predictions_from_raw(self, raw):
+        pred = self._trainer.loss.inverse_link(raw)
+        return pred[:, 0] if pred.shape[1] == 1 else pred
+
+    def _default_score(self, val):
+        raw = self._trainer.net.predict_raw(val.X, chunk_size=_PREDICT_CHUNK)
+        return r2_score(val.y, self._predictions_from_raw(raw), sample_weight=val.sample_weight)
+
+    @available_if(_not_lbfgs)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        return self._predictions_from_raw(self._raw(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags

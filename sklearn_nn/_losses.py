@@ -1,0 +1,262 @@
+"""Loss functions on the raw network output (logits).
+
+A loss owns the output link and knows its own gradient with respect to the raw
+output ``z``. The network never assumes a shortcut such as "output minus
+target": whatever loss is plugged in, backpropagation starts from the gradient
+the loss returns.
+
+Every loss object provides
+
+* ``out_activation``: the name of the inverse link (scikit-learn's
+  ``out_activation_``);
+* ``value_and_gradient(T, Z, G)``: the per-sample losses, shape ``(n,)``, with
+  the per-sample gradient ``d loss_i / d z_i`` written into ``G``
+  (shape of ``Z``);
+* ``value(T, Z)``: the per-sample losses only;
+* ``inverse_link(Z)``: probabilities (classification) or predictions
+  (regression) from raw outputs.
+
+``T`` holds the targets encoded as floats: 0/1 indicators, one column per
+sigmoid unit or per softmax class, or the regression targets. All formulas
+work from logits with stable expressions (``logaddexp``, log-sum-exp).
+"""
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+
+def softmax(Z, out=None):
+    """Row-wise softmax, computed stably by subtracting the row maximum."""
+    out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+class _Loss:
+    """Shared parts of all losses; subclasses implement ``value_and_gradient``."""
+
+    name = None
+    out_activation = None
+
+    def value(self, T, Z):
+        return self.value_and_gradient(T, Z, np.empty_like(Z))
+
+
+# --------------------------------------------------------------------------
+# Independent sigmoid units: binary, one-vs-rest and multilabel classification
+# --------------------------------------------------------------------------
+class _SigmoidLoss(_Loss):
+    out_activation = "logistic"
+
+    def inverse_link(self, Z):
+        return expit(Z)
+
+
+class SigmoidLogLoss(_SigmoidLoss):
+    """-[t log s(z) + (1 - t) log(1 - s(z))] summed over units.
+
+    Written as log(1 + e^z) - t z; the gradient is s(z) - t.
+    """
+
+    name = "log_loss"
+
+    def value(self, T, Z):
+        return (np.logaddexp(0.0, Z) - T * Z).sum(axis=1)
+
+    def value_and_gradient(self, T, Z, G):
+        expit(Z, out=G)
+        G -= T
+        return self.value(T, Z)
+
+
+class SigmoidSquaredError(_SigmoidLoss):
+    """1/2 (t - s(z))^2 summed over units; gradient (s - t) s (1 - s)."""
+
+    name = "squared_error"
+
+    def value_and_gradient(self, T, Z, G):
+        P = expit(Z)
+        np.subtract(P, T, out=G)
+        values = 0.5 * (G * G).sum(axis=1)
+        G *= P
+        G *= 1.0 - P
+        return values
+
+
+class SigmoidHinge(_SigmoidLoss):
+    """max(0, 1 - u z) summed over units, u = 2t - 1 in {-1, +1}.
+
+    The (sub)gradient is -u where the margin is violated and 0 elsewhere.
+    ``inverse_link`` still uses the sigmoid, so ``predict_proba`` is a
+    monotone score in [0, 1], not a calibrated probability.
+    """
+
+    name = "hinge"
+
+    def value_and_gradient(self, T, Z, G):
+        U = 2.0 * T - 1.0
+        margin = 1.0 - U * Z
+        active = margin > 0
+        np.multiply(-U, active, out=G)
+        return np.where(active, margin, 0.0).sum(axis=1)
+
+
+# --------------------------------------------------------------------------
+# Softmax over classes: multinomial classification
+# --------------------------------------------------------------------------
+class _SoftmaxLoss(_Loss):
+    out_activation = "softmax"
+
+    def inverse_link(self, Z):
+        return softmax(Z)
+
+
+class SoftmaxLogLoss(_SoftmaxLoss):
+    """Cross-entropy -log softmax(z)_y; the gradient is softmax(z) - onehot(y)."""
+
+    name = "log_loss"
+
+    def value(self, T, Z):
+        return logsumexp(Z, axis=1) - (T * Z).sum(axis=1)
+
+    def value_and_gradient(self, T, Z, G):
+        softmax(Z, out=G)
+        G -= T
+        return self.value(T, Z)
+
+
+class SoftmaxSquaredError(_SoftmaxLoss):
+    """1/2 ||onehot(y) - softmax(z)||^2.
+
+    With p = softmax(z) and g = p - t, the chain rule through the softmax
+    Jacobian diag(p) - p p^T gives p * (g - <p, g>).
+    """
+
+    name = "squared_error"
+
+    def value_and_gradient(self, T, Z, G):
+        P = softmax(Z)
+        np.subtract(P, T, out=G)
+        values = 0.5 * (G * G).sum(axis=1)
+        inner = (P * G).sum(axis=1, keepdims=True)
+        G -= inner
+        G *= P
+        return values
+
+
+class SoftmaxHinge(_SoftmaxLoss):
+    """Multiclass hinge sum_{k != y} max(0, 1 - z_y + z_k) (Weston-Watkins).
+
+    The gradient is +1 for each violating class k and minus the number of
+    violators for the true class y.
+    """
+
+    name = "hinge"
+
+    def value_and_gradient(self, T, Z, G):
+        z_true = (T * Z).sum(axis=1, keepdims=True)
+        margin = 1.0 - z_true + Z
+        margin[T.astype(bool)] = 0.0
+        active = margin > 0
+        np.copyto(G, active)
+        G -= T * active.sum(axis=1, keepdims=True)
+        return np.where(active, margin, 0.0).sum(axis=1)
+
+
+# --------------------------------------------------------------------------
+# Regression losses: averaged over outputs
+# --------------------------------------------------------------------------
+class _RegressionLoss(_Loss):
+    out_activation = "identity"
+
+    def inverse_link(self, Z):
+        return Z
+
+
+class SquaredError(_RegressionLoss):
+    """1/2 mean over outputs of (y - z)^2; gradient (z - y) / n_outputs."""
+
+    name = "squared_error"
+
+    def value_and_gradient(self, T, Z, G):
+        np.subtract(Z, T, out=G)
+        values = 0.5 * (G * G).mean(axis=1)
+        G /= Z.shape[1]
+        return values
+
+
+class AbsoluteError(_RegressionLoss):
+    """mean over outputs of |y - z|; subgradient sign(z - y) / n_outputs."""
+
+    name = "absolute_error"
+
+    def value_and_gradient(self, T, Z, G):
+        np.subtract(Z, T, out=G)
+        values = np.abs(G).mean(axis=1)
+        np.sign(G, out=G)
+        G /= Z.shape[1]
+        return values
+
+
+class Huber(_RegressionLoss):
+    """Huber loss with threshold delta, averaged over outputs.
+
+    For r = z - y: r^2 / 2 where |r| <= delta, delta (|r| - delta / 2) beyond;
+    the gradient is r clipped to [-delta, delta].
+    """
+
+    name = "huber"
+
+    def __init__(self, delta=1.0):
+        self.delta = delta
+
+    def value_and_gradient(self, T, Z, G):
+        d = self.delta
+        np.subtract(Z, T, out=G)
+        abs_r = np.abs(G)
+        values = np.where(abs_r <= d, 0.5 * G * G, d * (abs_r - 0.5 * d)).mean(axis=1)
+        np.clip(G, -d, d, out=G)
+        G /= Z.shape[1]
+        return values
+
+
+class Poisson(_RegressionLoss):
+    """Poisson negative log-likelihood exp(z) - y z (up to a constant) with a log link.
+
+    The prediction is exp(z); the gradient is (exp(z) - y) / n_outputs.
+    """
+
+    name = "poisson"
+    out_activation = "exp"
+
+    def inverse_link(self, Z):
+        return np.exp(Z)
+
+    def value_and_gradient(self, T, Z, G):
+        np.exp(Z, out=G)
+        values = (G - T * Z).mean(axis=1)
+        G -= T
+        G /= Z.shape[1]
+        return values
+
+
+#: Losses for independent sigmoid units (binary, one-vs-rest, multilabel).
+SIGMOID_LOSSES = {
+    "log_loss": SigmoidLogLoss,
+    "squared_error": SigmoidSquaredError,
+    "hinge": SigmoidHinge,
+}
+#: Losses for a softmax over classes (multinomial).
+SOFTMAX_LOSSES = {
+    "log_loss": SoftmaxLogLoss,
+    "squared_error": SoftmaxSquaredError,
+    "hinge": SoftmaxHinge,
+}
+#: Regression losses.
+REGRESSION_LOSSES = {
+    "squared_error": SquaredError,
+    "absolute_error": AbsoluteError,
+    "huber": Huber,
+    "poisson": Poisson,
+}

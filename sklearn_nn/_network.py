@@ -1,0 +1,215 @@
+"""The feed-forward network: parameters, forward pass, backward pass, objective.
+
+Logistic and softmax regression are networks without a hidden layer, so this
+one module serves all four estimators. All parameters live in one flat buffer:
+first every weight matrix, then every bias vector. ``coefs`` and
+``intercepts`` are views into it, so an optimizer updates the whole model with
+a few vectorised operations, and the L2 penalty touches ``params[:n_weights]``
+only (biases are not penalised).
+
+The objective minimised by every solver is, for rows with sample weights s_i
+and n = sum of the training weights,
+
+    J = sum_i s_i loss(y_i, z_i) / sum_i s_i  +  alpha / (2 n) * sum ||W||^2,
+
+where a mini-batch replaces the first sum by its batch estimate and keeps the
+penalty unchanged (see ``Network.objective``).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import ACTIVATIONS
+
+
+def _matmul_into(A, B, out):
+    """out = A @ B for a dense or sparse A; returns out."""
+    if sp.issparse(A):
+        out[...] = A @ B
+        return out
+    return np.matmul(A, B, out=out)
+
+
+class Network:
+    """A fully connected network stored in one flat parameter buffer.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first and output last.
+    activation : str
+        Name of the hidden-layer activation (key of ``ACTIVATIONS``).
+    dtype : numpy dtype
+        Floating dtype of the parameters (float32 or float64).
+    fit_intercept : bool, default=True
+        If False, the biases stay at zero: their gradient is always zero.
+    """
+
+    def __init__(self, layer_sizes, activation, dtype, fit_intercept=True):
+        self.layer_sizes = [int(s) for s in layer_sizes]
+        self.activation = activation
+        self.fit_intercept = fit_intercept
+        shapes = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
+        self.n_weights = sum(a * b for a, b in shapes)
+        self.n_params = self.n_weights + sum(self.layer_sizes[1:])
+        self.params = np.zeros(self.n_params, dtype=dtype)
+        self.coefs, self.intercepts = self.unflatten(self.params)
+
+    @property
+    def n_layers(self):
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.layer_sizes) - 1
+
+    @property
+    def dtype(self):
+        return self.params.dtype
+
+    def unflatten(self, flat):
+        """Per-layer views (weights, biases) into a flat array laid out like params."""
+        coefs, intercepts = [], []
+        start = 0
+        for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            coefs.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+            start += fan_in * fan_out
+        for fan_out in self.layer_sizes[1:]:
+            intercepts.append(flat[start : start + fan_out])
+            start += fan_out
+        return coefs, intercepts
+
+    def init_glorot(self, rng):
+        """Glorot-uniform initialisation, scikit-learn's MLP scheme.
+
+        Weights and biases of a layer are drawn from U(-b, b) with
+        b = sqrt(factor / (fan_in + fan_out)), factor 2 for the logistic
+        activation and 6 otherwise.
+        """
+        factor = 2.0 if self.activation in ("logistic", "sigmoid") else 6.0
+        for W, b in zip(self.coefs, self.intercepts):
+            fan_in, fan_out = W.shape
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            W[...] = rng.uniform(-bound, bound, W.shape)
+            b[...] = rng.uniform(-bound, bound, b.shape) if self.fit_intercept else 0.0
+
+    # ------------------------------------------------------------------
+    # Forward and backward passes
+    # ------------------------------------------------------------------
+    def forward(self, X, workspace=None):
+        """Raw output z of the last layer, plus what the backward pass needs.
+
+        Parameters
+        ----------
+        X : ndarray or sparse matrix of shape (n_samples, n_features)
+        workspace : list of ndarray, optional
+            Preallocated per-layer output buffers of shape
+            (n_samples, layer_size); fresh arrays are allocated when omitted.
+
+        Returns
+        -------
+        raw : ndarray of shape (n_samples, n_outputs)
+        inputs : list of arrays, the input of every layer (``inputs[0] is X``)
+        saved : list of arrays, what each hidden activation needs for its derivative
+        """
+        act = ACTIVATIONS[self.activation]
+        inputs, saved = [X], []
+        a = X
+        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+            if workspace is None:
+                z = np.asarray(a @ W)
+            else:
+                z = _matmul_into(a, W, workspace[layer])
+            z += b
+            if layer < self.n_layers - 1:
+                saved.append(act.forward(z))
+                inputs.append(z)
+            a = z
+        return a, inputs, saved
+
+    def backward(self, inputs, saved, delta, grad):
+        """Backpropagate ``delta = dJ/dz_out`` and write dJ/dtheta into ``grad``.
+
+        ``delta`` is overwritten. ``grad`` is a flat array laid out like
+        ``params``; the penalty term is not included here.
+        """
+        act = ACTIVATIONS[self.activation]
+        gcoefs, gintercepts = self.unflatten(grad)
+        for layer in range(self.n_layers - 1, -1, -1):
+            _matmul_into(inputs[layer].T, delta, gcoefs[layer])
+            if self.fit_intercept:
+                delta.sum(axis=0, out=gintercepts[layer])
+            else:
+                gintercepts[layer][...] = 0.0
+            if layer > 0:
+                delta = delta @ self.coefs[layer].T
+                act.backward(saved[layer - 1], delta)
+        return grad
+
+    # ------------------------------------------------------------------
+    # The objective J
+    # ------------------------------------------------------------------
+    def penalty(self, alpha, n_total):
+        """alpha / (2 n) * sum of squared weights."""
+        W = self.params[: self.n_weights]
+        return 0.5 * alpha / n_total * float(np.dot(W, W))
+
+    def objective(self, X, T, sample_weight, loss, alpha, n_total, grad=None, workspace=None):
+        """The objective J on the rows (X, T), and its gradient if ``grad`` is given.
+
+        Parameters
+        ----------
+        X : array or sparse matrix of shape (n_rows, n_features)
+        T : ndarray of shape (n_rows, n_outputs)
+            Encoded targets (see ``_losses``).
+        sample_weight : ndarray of shape (n_rows,) or None
+        loss : loss object from ``_losses``
+        alpha : float
+            L2 penalty strength.
+        n_total : float
+            Sum of the sample weights of the whole training set (the n of J).
+        grad : ndarray of shape (n_params,), optional
+            Filled with dJ/dtheta when given.
+        workspace : list of ndarray, optional
+            Buffers for the forward pass (see ``forward``).
+
+        Returns
+        -------
+        J : float
+        """
+        raw, inputs, saved = self.forward(X, workspace)
+        delta = np.empty_like(raw)
+        per_sample = loss.value_and_gradient(T, raw, delta)
+        if sample_weight is None:
+            weight = raw.shape[0]
+            data_loss = float(per_sample.sum(dtype=np.float64)) / weight
+            delta *= 1.0 / weight
+        else:
+            weight = float(sample_weight.sum(dtype=np.float64))
+            data_loss = float(np.dot(per_sample, sample_weight)) / weight
+            delta *= (sample_weight / weight)[:, None]
+        J = data_loss + self.penalty(alpha, n_total)
+        if grad is not None:
+            self.backward(inputs, saved, delta, grad)
+            W = self.params[: self.n_weights]
+            grad[: self.n_weights] += (alpha / n_total) * W
+        return J
+
+    def predict_raw(self, X, chunk_size=None):
+        """Raw outputs for X, computed in row chunks to bound memory."""
+        n = X.shape[0]
+        if chunk_size is None or n <= chunk_size:
+            return self.forward(X)[0]
+        out = np.empty((n, self.layer_sizes[-1]), dtype=self.dtype)
+        for start in range(0, n, chunk_size):
+            out[start : start + chunk_size] = self.forward(X[start : start + chunk_size])[0]
+        return out
+
+    # ------------------------------------------------------------------
+    # Pickling: views must point into the flat buffer after a round trip.
+    # ------------------------------------------------------------------
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["coefs"], state["intercepts"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.coefs, self.intercepts = self.unflatten(self.params)

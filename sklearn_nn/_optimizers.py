@@ -1,0 +1,77 @@
+"""Gradient-based update rules on the flat parameter buffer.
+
+An optimizer is stateless apart from its hyperparameters: ``init(params)``
+returns its state (a dict of arrays aligned with the flat buffer) and
+``step(params, grad, state, lr)`` updates ``params`` in place with a few
+whole-buffer operations. The learning rate is always an argument: schedules
+live in ``_schedules`` and never inside an optimizer.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """Gradient descent with optional (Nesterov) momentum.
+
+    Without momentum: theta <- theta - lr * g.
+    With momentum mu: v <- mu * v - lr * g, then theta <- theta + v, or with
+    Nesterov's correction theta <- theta + mu * v - lr * g.
+    """
+
+    def __init__(self, momentum=0.0, nesterov=False):
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    def init(self, params):
+        if self.momentum == 0.0:
+            return {}
+        return {"velocity": np.zeros_like(params)}
+
+    def step(self, params, grad, state, lr):
+        if self.momentum == 0.0:
+            params -= lr * grad
+            return
+        v = state["velocity"]
+        v *= self.momentum
+        v -= lr * grad
+        if self.nesterov:
+            params += self.momentum * v
+            params -= lr * grad
+        else:
+            params += v
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) with bias correction folded into the step size.
+
+    m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  t <- t + 1;
+    theta <- theta - lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
+    """
+
+    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def init(self, params):
+        return {"t": 0, "m": np.zeros_like(params), "v": np.zeros_like(params)}
+
+    def step(self, params, grad, state, lr):
+        b1, b2 = self.beta_1, self.beta_2
+        m, v = state["m"], state["v"]
+        state["t"] += 1
+        t = state["t"]
+        m *= b1
+        m += (1.0 - b1) * grad
+        v *= b2
+        v += (1.0 - b2) * (grad * grad)
+        step_size = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+        denom = np.sqrt(v)
+        denom += self.epsilon
+        np.divide(m, denom, out=denom)
+        denom *= step_size
+        params -= denom
+
+
+#: Registry of the first-order optimizers, solver name -> class.
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}

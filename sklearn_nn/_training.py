@@ -1,0 +1,340 @@
+"""The training loop: the only loop in the package.
+
+``Trainer`` holds everything that must survive between calls to ``fit`` (with
+``warm_start``) and ``partial_fit``: the network, the loss, the optimizer and
+its state, the learning-rate schedule, and the counters of updates and samples
+seen. ``Trainer.run`` trains for a number of epochs over ``Rows`` of training
+data; ``Trainer.run_lbfgs`` hands the same objective to SciPy's L-BFGS-B.
+
+Per epoch the loop: shuffles row indices (never X itself), gathers each
+mini-batch, computes J and its gradient, asks the schedule for the rate of
+update k, lets the optimizer step, and accumulates the batch objectives. At
+the end of the epoch it records the history, evaluates the validation set,
+feeds the ``Monitor`` and decides whether to stop, to cut the rate
+(``adaptive``) or to go on.
+
+A non-finite objective stops training at once and restores the parameters of
+the start of that epoch (or the best ones when early stopping keeps them). A
+Ctrl-C during training is deferred to the end of the current update, so the
+model is never left half-updated.
+"""
+
+import signal
+import threading
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.optimize import _check_optimize_result
+
+from ._early_stopping import Monitor
+from ._schedules import Adaptive
+
+
+class Rows:
+    """Training or validation rows: inputs, encoded targets and sample weights.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_rows, n_features)
+    T : ndarray of shape (n_rows, n_outputs)
+        Targets encoded for the loss.
+    sample_weight : ndarray of shape (n_rows,) or None
+    y : array-like, optional
+        The targets as the user gave them (for scorers).
+    """
+
+    def __init__(self, X, T, sample_weight=None, y=None):
+        self.X, self.T, self.sample_weight, self.y = X, T, sample_weight, y
+
+    @property
+    def n_rows(self):
+        return self.X.shape[0]
+
+    @property
+    def weight(self):
+        if self.sample_weight is None:
+            return float(self.n_rows)
+        return float(self.sample_weight.sum(dtype=np.float64))
+
+    def take(self, rows):
+        """The batch (X, T, sample_weight) of the given slice or index array."""
+        sw = None if self.sample_weight is None else self.sample_weight[rows]
+        return self.X[rows], self.T[rows], sw
+
+
+@dataclass
+class LoopConfig:
+    """Settings of one call of ``Trainer.run``.
+
+    ``batch_size`` None means full batch. ``monitor_validation`` selects
+    what the stopping rule watches: the validation score (early stopping) or
+    the training objective.
+    """
+
+    max_epochs: int
+    batch_size: int | None
+    shuffle: bool
+    tol: float
+    n_iter_no_change: float
+    monitor_validation: bool = False
+    restore_best: bool = False
+    verbose: bool = False
+    warn_max_iter: bool = True
+
+
+@dataclass
+class Outcome:
+    """How a call of ``Trainer.run`` ended."""
+
+    n_epochs: int
+    reason: str  # "converged", "max_iter", "diverged", "interrupted", "epochs"
+    message: str = ""
+
+
+def new_history():
+    """Empty per-epoch records; every list grows by one entry per epoch."""
+    return {"loss": [], "val_loss": [], "val_score": [], "learning_rate": [], "time": []}
+
+
+class _Interrupt:
+    """Remembers a SIGINT instead of raising it in the middle of an update."""
+
+    requested = False
+
+    def __call__(self, signum, frame):
+        self.requested = True
+
+
+@contextmanager
+def _deferred_sigint():
+    flag = _Interrupt()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    try:
+        previous = signal.signal(signal.SIGINT, flag)
+    except (ValueError, OSError):  # pragma: no cover - exotic embedding
+        yield flag
+        return
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class Trainer:
+    """State of training that persists across ``fit`` and ``partial_fit`` calls.
+
+    Parameters
+    ----------
+    net : Network
+    loss : loss object
+    optimizer : optimizer object or None (L-BFGS)
+    schedule : callable k -> learning rate, or None (L-BFGS)
+    alpha : float
+        L2 penalty strength.
+    """
+
+    def __init__(self, net, loss, optimizer, schedule, alpha):
+        self.net = net
+        self.loss = loss
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.alpha = alpha
+        self.opt_state = None if optimizer is None else optimizer.init(net.params)
+        self.n_updates = 0
+        self.n_samples_seen = 0
+        self.monitor = None
+
+    # ------------------------------------------------------------------
+    def validation_loss(self, val, n_total, chunk_size=4096):
+        """J on validation rows: weighted mean loss plus the training penalty."""
+        total = 0.0
+        for start in range(0, val.n_rows, chunk_size):
+            rows = slice(start, start + chunk_size)
+            X, T, sw = val.take(rows)
+            raw = self.net.forward(X)[0]
+            per_sample = self.loss.value(T, raw)
+            if sw is None:
+                total += float(per_sample.sum(dtype=np.float64))
+            else:
+                total += float(np.dot(per_sample, sw))
+        return total / val.weight + self.net.penalty(self.alpha, n_total)
+
+    def _evaluate(self, val, score, n_total):
+        if val is None:
+            return np.nan, np.nan
+        with np.errstate(all="ignore"):
+            val_loss = self.validation_loss(val, n_total)
+        val_score = -val_loss if score is None else score()
+        return val_loss, val_score
+
+    def _record(self, history, t0, loss, lr, val_loss, val_score, verbose):
+        offset = history["time"][-1] if history["time"] else 0.0
+        history["loss"].append(loss)
+        history["learning_rate"].append(lr)
+        history["val_loss"].append(val_loss)
+        history["val_score"].append(val_score)
+        history["time"].append(offset + time.perf_counter() - t0)
+        if verbose:
+            line = f"Iteration {len(history['loss'])}, loss = {loss:.8f}"
+            if not np.isnan(val_loss):
+                line += f", validation loss = {val_loss:.8f}, validation score = {val_score:.6f}"
+            print(line)
+
+    # ------------------------------------------------------------------
+    def run(self, train, cfg, rng, history, *, n_total, val=None, score=None, fresh_monitor=True):
+        """Train with the first-order optimizer for up to ``cfg.max_epochs`` epochs.
+
+        Parameters
+        ----------
+        train : Rows
+        cfg : LoopConfig
+        rng : numpy.random.RandomState
+            Source of the shuffling permutations.
+        history : dict of lists
+            Per-epoch records, appended to.
+        n_total : float
+            Sum of the training sample weights (the n in the penalty of J).
+        val : Rows or None
+            Validation rows, evaluated after every epoch.
+        score : callable or None
+            Returns the validation score (higher is better); None uses minus
+            the validation loss.
+        fresh_monitor : bool
+            Start a new best-so-far record (``fit``) or continue the previous
+            one (``partial_fit``).
+
+        Returns
+        -------
+        Outcome
+        """
+        net, params = self.net, self.net.params
+        if fresh_monitor or self.monitor is None:
+            self.monitor = Monitor(cfg.tol, cfg.n_iter_no_change, keep_best=cfg.restore_best)
+        monitor = self.monitor
+        n = train.n_rows
+        batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
+        grad = np.empty_like(params)
+        workspaces = {}
+        last_good = params.copy()
+        t0 = time.perf_counter()
+        outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
+        with _deferred_sigint() as interrupt:
+            for epoch in range(cfg.max_epochs):
+                np.copyto(last_good, params)
+                order = rng.permutation(n) if cfg.shuffle and batch < n else None
+                total, first_lr = 0.0, None
+                for start in range(0, n, batch):
+                    if batch == n:
+                        X, T, sw = train.X, train.T, train.sample_weight
+                    else:
+                        stop = min(start + batch, n)
+                        rows = slice(start, stop) if order is None else order[start:stop]
+                        X, T, sw = train.take(rows)
+                    rows_here = X.shape[0]
+                    ws = workspaces.get(rows_here)
+                    if ws is None:
+                        ws = workspaces[rows_here] = [
+                            np.empty((rows_here, units), dtype=params.dtype)
+                            for units in net.layer_sizes[1:]
+                        ]
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        J = net.objective(X, T, sw, self.loss, self.alpha, n_total, grad, ws)
+                    if not np.isfinite(J):
+                        total = np.nan
+                        break
+                    lr = self.schedule(self.n_updates)
+                    if first_lr is None:
+                        first_lr = lr
+                    self.optimizer.step(params, grad, self.opt_state, lr)
+                    self.n_updates += 1
+                    total += J * (rows_here if sw is None else float(sw.sum(dtype=np.float64)))
+                    if interrupt.requested:
+                        break
+                if interrupt.requested:
+                    # The partial epoch is not recorded; its updates are kept.
+                    warnings.warn("Training interrupted by user.", UserWarning)
+                    outcome.reason = "interrupted"
+                    break
+                epoch_loss = total / train.weight
+                if not np.isfinite(epoch_loss) or not np.isfinite(params).all():
+                    np.copyto(params, last_good)
+                    outcome.reason = "diverged"
+                    break
+                self.n_samples_seen += n
+                val_loss, val_score = self._evaluate(val, score, n_total)
+                self._record(history, t0, epoch_loss, first_lr, val_loss, val_score, cfg.verbose)
+                outcome.n_epochs += 1
+                watched = val_score if cfg.monitor_validation else -epoch_loss
+                monitor.update(watched, params, epoch=len(history["loss"]))
+                if monitor.exhausted:
+                    if isinstance(self.schedule, Adaptive) and self.schedule.plateau():
+                        monitor.reset_count()
+                        if cfg.verbose:
+                            print(f"Setting learning rate to {self.schedule.eta:f}")
+                        continue
+                    what = "Validation score" if cfg.monitor_validation else "Training loss"
+                    outcome.reason = "converged"
+                    outcome.message = (
+                        f"{what} did not improve more than tol={cfg.tol:f} for "
+                        f"{cfg.n_iter_no_change} consecutive epochs."
+                    )
+                    if cfg.verbose:
+                        print(outcome.message + " Stopping.")
+                    break
+        if cfg.restore_best and monitor.best_params is not None:
+            np.copyto(params, monitor.best_params)
+        if outcome.reason == "max_iter":
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({cfg.max_epochs}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        return outcome
+
+    # ------------------------------------------------------------------
+    def run_lbfgs(self, train, history, *, n_total, max_iter, max_fun, tol, verbose, val=None, score=None):
+        """Minimise J over the full training set with SciPy's L-BFGS-B.
+
+        Every L-BFGS iteration is recorded in ``history`` like an epoch.
+        Returns an ``Outcome`` whose ``n_epochs`` is the number of iterations.
+        """
+        net, params = self.net, self.net.params
+        grad = np.empty_like(params)
+        start_params = params.copy()
+        t0 = time.perf_counter()
+        X = train.X if not sp.issparse(train.X) else train.X.tocsr()
+
+        def fun(theta):
+            params[...] = theta
+            with np.errstate(over="ignore", invalid="ignore"):
+                J = net.objective(X, train.T, train.sample_weight, self.loss, self.alpha, n_total, grad)
+            return J, grad.astype(np.float64)
+
+        def callback(intermediate_result):
+            params[...] = intermediate_result.x
+            val_loss, val_score = self._evaluate(val, score, n_total)
+            self._record(history, t0, float(intermediate_result.fun), np.nan, val_loss, val_score, verbose)
+
+        result = scipy.optimize.minimize(
+            fun,
+            params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=callback,
+            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+        )
+        if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
+            np.copyto(params, start_params)
+            return Outcome(0, "diverged")
+        params[...] = result.x
+        n_iter = _check_optimize_result("lbfgs", result, max_iter)
+        self.n_samples_seen += train.n_rows * max(n_iter, 1)
+        return Outcome(n_iter, "converged" if result.success else "max_iter")
