@@ -154,7 +154,7 @@ class BaseGD(BaseEstimator):
         X, y = self._validate_X_y(X, y, reset=first_pass)
         if sp.issparse(X):
             X = X.tocsr()
-        if y.ndim == 2 and y.shape[1] == 1 and not self._keeps_2d_targets():
+        if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         sw = None
         if sample_weight is not None:
@@ -174,7 +174,7 @@ class BaseGD(BaseEstimator):
             )
             if sp.issparse(Xv):
                 Xv = Xv.tocsr()
-            if yv.ndim == 2 and yv.shape[1] == 1 and not self._keeps_2d_targets():
+            if yv.ndim == 2 and yv.shape[1] == 1:
                 yv = column_or_1d(yv, warn=True)
             swv = None
             if sample_weight_val is not None:
@@ -397,9 +397,6 @@ class ClassifierGDMixin(ClassifierMixin):
     _multiclass_link = "softmax"
     _multilabel = False
 
-    def _keeps_2d_targets(self):
-        return self._multilabel
-
     def _encode_targets(self, y, sample_weight, *, first_pass, incremental):
         check_classification_targets(y)
         target_type = type_of_target(y)
@@ -603,9 +600,6 @@ class ClassifierGDMixin(ClassifierMixin):
 
 class RegressorGDMixin(RegressorMixin):
     """Target handling and predictions for regression."""
-
-    def _keeps_2d_targets(self):
-        return False
 
     def _encode_targets(self, y, sample_weight, *, first_pass, incremental):
         if self.loss == "poisson" and np.any(y < 0):

@@ -1,0 +1,7 @@
+"""Test-session setup shared by the test suite and the doctests."""
+
+import os
+
+# scikit-learn's array-API estimator check runs (instead of being skipped)
+# only when SciPy's array-API mode is on; it must be set before SciPy loads.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
