@@ -329,7 +329,7 @@ class Trainer:
             method="L-BFGS-B",
             jac=True,
             callback=callback,
-            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol, "ftol": 64 * np.finfo(float).eps},
         )
         if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
             np.copyto(params, start_params)

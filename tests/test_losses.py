@@ -1,0 +1,121 @@
+"""Loss values against their textbook formulas and gradients against finite differences."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss as sk_log_loss
+
+from sklearn_nn._losses import (
+    REGRESSION_LOSSES,
+    SIGMOID_LOSSES,
+    SOFTMAX_LOSSES,
+    Huber,
+    softmax,
+)
+
+rng = np.random.RandomState(0)
+N, K = 7, 4
+Z = rng.normal(scale=2.0, size=(N, K))
+LABELS = rng.randint(K, size=N)
+ONEHOT = np.eye(K)[LABELS]
+INDICATOR = (rng.uniform(size=(N, K)) > 0.5).astype(float)
+Y_REG = rng.normal(size=(N, K)) * 2
+Y_COUNTS = rng.poisson(2.0, size=(N, K)).astype(float)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def expected_value(family, name, T, Z):
+    """The per-sample losses written directly from their definitions."""
+    if family == "sigmoid":
+        p = sigmoid(Z)
+        return {
+            "log_loss": -(T * np.log(p) + (1 - T) * np.log(1 - p)).sum(1),
+            "squared_error": 0.5 * ((T - p) ** 2).sum(1),
+            "hinge": np.maximum(0, 1 - (2 * T - 1) * Z).sum(1),
+        }[name]
+    if family == "softmax":
+        p = softmax(Z)
+        y = T.argmax(1)
+        z_true = Z[np.arange(len(y)), y]
+        margins = np.maximum(0, 1 - z_true[:, None] + Z)
+        margins[np.arange(len(y)), y] = 0
+        return {
+            "log_loss": -np.log(p[np.arange(len(y)), y]),
+            "squared_error": 0.5 * ((T - p) ** 2).sum(1),
+            "hinge": margins.sum(1),
+        }[name]
+    r = T - Z
+    return {
+        "squared_error": 0.5 * (r**2).mean(1),
+        "absolute_error": np.abs(r).mean(1),
+        "huber": np.where(np.abs(r) <= 1.0, 0.5 * r**2, np.abs(r) - 0.5).mean(1),
+        "poisson": (np.exp(Z) - T * Z).mean(1),
+    }[name]
+
+
+CASES = (
+    [("sigmoid", name, cls, INDICATOR) for name, cls in SIGMOID_LOSSES.items()]
+    + [("softmax", name, cls, ONEHOT) for name, cls in SOFTMAX_LOSSES.items()]
+    + [("regression", name, cls, Y_COUNTS if name == "poisson" else Y_REG) for name, cls in REGRESSION_LOSSES.items()]
+)
+IDS = [f"{family}-{name}" for family, name, _, _ in CASES]
+
+
+@pytest.mark.parametrize("family, name, cls, T", CASES, ids=IDS)
+def test_value_matches_definition(family, name, cls, T):
+    loss = cls()
+    G = np.empty_like(Z)
+    np.testing.assert_allclose(loss.value_and_gradient(T, Z, G), expected_value(family, name, T, Z), rtol=1e-12)
+    np.testing.assert_allclose(loss.value(T, Z), expected_value(family, name, T, Z), rtol=1e-12)
+
+
+@pytest.mark.parametrize("family, name, cls, T", CASES, ids=IDS)
+def test_gradient_matches_central_differences(family, name, cls, T):
+    loss = cls()
+    G = np.empty_like(Z)
+    loss.value_and_gradient(T, Z, G)
+    eps = 1e-6
+    numeric = np.empty_like(Z)
+    for i in range(N):
+        for k in range(K):
+            Zp, Zm = Z.copy(), Z.copy()
+            Zp[i, k] += eps
+            Zm[i, k] -= eps
+            numeric[i, k] = (loss.value(T, Zp)[i] - loss.value(T, Zm)[i]) / (2 * eps)
+    np.testing.assert_allclose(G, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_softmax_log_loss_matches_scikit_learn():
+    loss = SOFTMAX_LOSSES["log_loss"]()
+    assert loss.value(ONEHOT, Z).mean() == pytest.approx(sk_log_loss(LABELS, softmax(Z), labels=range(K)), rel=1e-10)
+
+
+BOUNDED = [case for case in CASES if case[1] != "poisson"]  # exp(1e4) overflows by definition
+
+
+@pytest.mark.parametrize("family, name, cls, T", BOUNDED, ids=[f"{c[0]}-{c[1]}" for c in BOUNDED])
+def test_extreme_logits_stay_finite(family, name, cls, T):
+    Z_big = np.where(rng.uniform(size=Z.shape) > 0.5, 1e4, -1e4)
+    loss = cls()
+    G = np.empty_like(Z_big)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        values = loss.value_and_gradient(T, Z_big, G)
+        proba = loss.inverse_link(Z_big)
+    assert np.isfinite(values).all() and np.isfinite(G).all() and np.isfinite(proba).all()
+
+
+def test_huber_threshold():
+    loss = Huber(delta=2.0)
+    T = np.zeros((1, 3))
+    Zh = np.array([[1.0, 2.0, 5.0]])
+    np.testing.assert_allclose(loss.value(T, Zh), [np.mean([0.5, 2.0, 2.0 * (5.0 - 1.0)])])
+
+
+def test_inverse_links():
+    np.testing.assert_allclose(SIGMOID_LOSSES["log_loss"]().inverse_link(Z), sigmoid(Z))
+    p = SOFTMAX_LOSSES["hinge"]().inverse_link(Z)
+    np.testing.assert_allclose(p.sum(1), 1.0)
+    np.testing.assert_allclose(REGRESSION_LOSSES["poisson"]().inverse_link(Z), np.exp(Z))
+    np.testing.assert_array_equal(REGRESSION_LOSSES["huber"]().inverse_link(Z), Z)

@@ -1,0 +1,74 @@
+"""One step of every update rule against its closed-form formula."""
+
+import numpy as np
+import pytest
+
+from sklearn_nn._optimizers import SGD, Adam
+
+rng = np.random.RandomState(0)
+THETA = rng.normal(size=10)
+G1 = rng.normal(size=10)
+G2 = rng.normal(size=10)
+LR = 0.05
+
+
+def test_plain_sgd_step():
+    opt, theta = SGD(momentum=0.0), THETA.copy()
+    state = opt.init(theta)
+    opt.step(theta, G1, state, LR)
+    np.testing.assert_allclose(theta, THETA - LR * G1, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_two_steps(nesterov):
+    mu = 0.9
+    opt, theta = SGD(momentum=mu, nesterov=nesterov), THETA.copy()
+    state = opt.init(theta)
+    opt.step(theta, G1, state, LR)
+    opt.step(theta, G2, state, LR)
+    v1 = -LR * G1
+    v2 = mu * v1 - LR * G2
+    if nesterov:
+        expected = THETA + (mu * v1 - LR * G1) + (mu * v2 - LR * G2)
+    else:
+        expected = THETA + v1 + v2
+    np.testing.assert_allclose(theta, expected, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(state["velocity"], v2, atol=1e-15)
+
+
+def test_adam_two_steps():
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    opt, theta = Adam(b1, b2, eps), THETA.copy()
+    state = opt.init(theta)
+    opt.step(theta, G1, state, LR)
+    opt.step(theta, G2, state, LR)
+    expected = THETA.copy()
+    m = v = np.zeros_like(THETA)
+    for t, g in enumerate([G1, G2], start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        # The step folds the bias corrections into the rate, lr * sqrt(1-b2^t)/(1-b1^t),
+        # as in Kingma & Ba's Algorithm 1 variant; it differs from the textbook form
+        # only in where eps enters (a relative change of order eps / sqrt(v)).
+        expected = expected - LR * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+        textbook = -LR * m_hat / (np.sqrt(v_hat) + eps)
+        assert np.allclose(textbook, -LR * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps), rtol=1e-4)
+    np.testing.assert_allclose(theta, expected, rtol=0, atol=1e-14)
+    assert state["t"] == 2
+
+
+def test_first_adam_step_has_size_lr():
+    """With zero moments the first step moves every coordinate by about lr * sign(g)."""
+    opt, theta = Adam(), THETA.copy()
+    opt.step(theta, G1, opt.init(theta), LR)
+    np.testing.assert_allclose(theta - THETA, -LR * np.sign(G1), rtol=1e-5)
+
+
+@pytest.mark.parametrize("opt", [SGD(0.0), SGD(0.9, True), Adam()])
+def test_float32_buffers_stay_float32(opt):
+    theta = THETA.astype(np.float32)
+    state = opt.init(theta)
+    opt.step(theta, G1.astype(np.float32), state, LR)
+    assert theta.dtype == np.float32
+    assert all(a.dtype == np.float32 for a in state.values() if isinstance(a, np.ndarray))
