@@ -13,7 +13,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import log_expit, logsumexp
+from scipy.special import log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, check_scoring, r2_score
 from sklearn.model_selection import train_test_split
@@ -34,7 +34,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES, softmax
+from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES, log_sum_exp, softmax
 from ._network import Network
 from ._optimizers import OPTIMIZERS
 from ._schedules import SCHEDULES, make_schedule
@@ -143,6 +143,11 @@ class BaseGD(BaseEstimator):
                 self._build(train)
             else:
                 self._check_compatible(train)
+            if val is None and self.early_stopping and self.solver != "lbfgs":
+                # Split after the weights are drawn, from the same generator (scikit-learn's order).
+                train, val = self._split(train)
+            if first_pass and self._trainer.optimizer is not None:
+                self._trainer.schedule = self._make_schedule(train.n_rows)
         except Exception:
             self.__dict__.clear()
             self.__dict__.update(saved_state)
@@ -181,23 +186,18 @@ class BaseGD(BaseEstimator):
                 swv = _check_sample_weight(sample_weight_val, Xv, dtype=X.dtype, ensure_non_negative=True)
             Tv = self._encode_validation_targets(yv)
             val = Rows(Xv, Tv, swv, yv)
-            train = Rows(X, T, sw, y)
-        elif self.early_stopping and self.solver != "lbfgs":
-            train, val = self._split(X, y, T, sw)
-        else:
-            train = Rows(X, T, sw, y)
+        train = Rows(X, T, sw, y)
         if train.weight <= 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
         return train, val
 
-    def _split(self, X, y, T, sw):
+    def _split(self, train):
         """Hold out ``validation_fraction`` of the rows (stratified for classifiers)."""
-        rng = check_random_state(self.random_state)
+        y = train.y
         stratify = y if isinstance(self, ClassifierMixin) and y.ndim == 1 else None
-        idx = np.arange(X.shape[0])
         try:
             train_idx, val_idx = train_test_split(
-                idx, test_size=self.validation_fraction, random_state=rng, stratify=stratify
+                np.arange(train.n_rows), test_size=self.validation_fraction, random_state=self._rng, stratify=stratify
             )
         except ValueError as exc:
             raise ValueError(
@@ -207,15 +207,10 @@ class BaseGD(BaseEstimator):
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
             )
-        train_idx.sort()
-
-        def rows(index):
-            return Rows(X[index], T[index], None if sw is None else sw[index], y[index])
-
-        return rows(train_idx), rows(val_idx)
+        return train.subset(train_idx), train.subset(val_idx)
 
     def _build(self, train):
-        """Create the network, loss, optimizer and schedule for a fresh fit."""
+        """Create and initialise the network, the loss and the optimizer for a fresh fit."""
         rng = check_random_state(self.random_state)
         n_outputs = train.T.shape[1]
         layer_sizes = [train.X.shape[1], *self._hidden_layer_sizes(), n_outputs]
@@ -224,22 +219,12 @@ class BaseGD(BaseEstimator):
         self._init_network(net, rng)
         loss = self._make_loss(n_outputs)
         if self.solver == "lbfgs":
-            optimizer = schedule = None
+            optimizer = None
         elif self.solver == "sgd":
             optimizer = OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
         else:
             optimizer = OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
-        if optimizer is not None:
-            batch = self._batch_size(train.n_rows) or train.n_rows
-            schedule = make_schedule(
-                self.learning_rate,
-                self.learning_rate_init,
-                power_t=self.power_t,
-                decay_rate=self.decay_rate,
-                decay_steps=self.decay_steps,
-                total_steps=self.max_iter * -(-train.n_rows // batch),
-            )
-        self._trainer = Trainer(net, loss, optimizer, schedule, self.alpha)
+        self._trainer = Trainer(net, loss, optimizer, None, self.alpha)
         self._rng = rng
         self.history_ = new_history()
         self.loss_curve_ = self.history_["loss"]
@@ -250,6 +235,17 @@ class BaseGD(BaseEstimator):
         self.out_activation_ = loss.out_activation
         self.t_ = 0
         self.n_iter_ = 0
+
+    def _make_schedule(self, n_rows):
+        batch = self._batch_size(n_rows) or n_rows
+        return make_schedule(
+            self.learning_rate,
+            self.learning_rate_init,
+            power_t=self.power_t,
+            decay_rate=self.decay_rate,
+            decay_steps=self.decay_steps,
+            total_steps=self.max_iter * -(-n_rows // batch),
+        )
 
     def _check_compatible(self, train):
         if train.T.shape[1] != self.n_outputs_:
@@ -550,13 +546,13 @@ class ClassifierGDMixin(ClassifierMixin):
 
     def _log_proba_from_raw(self, raw):
         if self.out_activation_ == "softmax":
-            return raw - logsumexp(raw, axis=1, keepdims=True)
+            return raw - log_sum_exp(raw)
         log_p = log_expit(raw)
         if raw.shape[1] == 1:
             return np.hstack([log_expit(-raw), log_p])
         if self._binarizer.y_type_.startswith("multilabel"):
             return log_p
-        return log_p - logsumexp(log_p, axis=1, keepdims=True)
+        return log_p - log_sum_exp(log_p)
 
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba``, computed stably from the logits.

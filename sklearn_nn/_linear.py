@@ -2,7 +2,10 @@
 
 Both are networks without a hidden layer, trained by the same loop as the
 MLPs. They start from zero weights and default to full-batch gradient descent
-with Nesterov momentum, so a default fit is deterministic.
+with Nesterov momentum, so a default fit is deterministic. The default
+``alpha=1.0`` is scikit-learn's ``LogisticRegression`` default ``C=1.0``: with
+it the objective is strongly convex and the defaults (rate 0.1, up to 2000
+epochs, ``tol=1e-8``) reach its optimum on standardised data.
 """
 
 from sklearn.utils._param_validation import StrOptions
@@ -42,7 +45,7 @@ _LINEAR_PARAMETERS = [
     "class_weight",
 ]
 _LINEAR_DEFAULTS = dict(
-    alpha=0.0001, solver="sgd", batch_size="full", learning_rate_init=0.1, max_iter=1000, tol=1e-6
+    alpha=1.0, solver="sgd", batch_size="full", learning_rate_init=0.1, max_iter=2000, tol=1e-8
 )
 
 
@@ -60,7 +63,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         self,
         loss="log_loss",
         *,
-        alpha=0.0001,
+        alpha=1.0,
         fit_intercept=True,
         solver="sgd",
         batch_size="full",
@@ -69,10 +72,10 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         power_t=0.5,
         decay_rate=0.96,
         decay_steps=100,
-        max_iter=1000,
+        max_iter=2000,
         shuffle=True,
         random_state=None,
-        tol=1e-6,
+        tol=1e-8,
         verbose=False,
         warm_start=False,
         momentum=0.9,

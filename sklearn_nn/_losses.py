@@ -22,7 +22,7 @@ work from logits with stable expressions (``logaddexp``, log-sum-exp).
 """
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import expit
 
 
 def softmax(Z, out=None):
@@ -31,6 +31,12 @@ def softmax(Z, out=None):
     np.exp(out, out=out)
     out /= out.sum(axis=1, keepdims=True)
     return out
+
+
+def log_sum_exp(Z):
+    """Row-wise log(sum(exp(Z))), shifted by the row maximum; shape (n, 1)."""
+    m = Z.max(axis=1, keepdims=True)
+    return m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
 
 
 class _Loss:
@@ -118,7 +124,7 @@ class SoftmaxLogLoss(_SoftmaxLoss):
     name = "log_loss"
 
     def value(self, T, Z):
-        return logsumexp(Z, axis=1) - (T * Z).sum(axis=1)
+        return log_sum_exp(Z)[:, 0] - (T * Z).sum(axis=1)
 
     def value_and_gradient(self, T, Z, G):
         softmax(Z, out=G)

@@ -62,6 +62,12 @@ class Rows:
             return float(self.n_rows)
         return float(self.sample_weight.sum(dtype=np.float64))
 
+    def subset(self, rows):
+        """A new ``Rows`` holding a copy of the given rows."""
+        sw = None if self.sample_weight is None else self.sample_weight[rows]
+        y = None if self.y is None else self.y[rows]
+        return Rows(self.X[rows], self.T[rows], sw, y)
+
     def take(self, rows):
         """The batch (X, T, sample_weight) of the given slice or index array."""
         sw = None if self.sample_weight is None else self.sample_weight[rows]
@@ -225,11 +231,14 @@ class Trainer:
         workspaces = {}
         last_good = params.copy()
         t0 = time.perf_counter()
+        shuffling = cfg.shuffle and batch < n
+        order = np.arange(n) if shuffling else None
         outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
         with _deferred_sigint() as interrupt:
             for epoch in range(cfg.max_epochs):
                 np.copyto(last_good, params)
-                order = rng.permutation(n) if cfg.shuffle and batch < n else None
+                if shuffling:  # reshuffle the previous order, as scikit-learn does
+                    order = order[rng.permutation(n)]
                 total, first_lr = 0.0, None
                 for start in range(0, n, batch):
                     if batch == n:
