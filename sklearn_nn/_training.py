@@ -176,9 +176,9 @@ class Trainer:
     def _evaluate(self, val, score, n_total):
         if val is None:
             return np.nan, np.nan
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a diverging model may overflow here
             val_loss = self.validation_loss(val, n_total)
-        val_score = -val_loss if score is None else score()
+            val_score = -val_loss if score is None else score()
         return val_loss, val_score
 
     def _record(self, history, t0, loss, lr, val_loss, val_score, verbose):
