@@ -120,17 +120,16 @@ class BaseGD(BaseEstimator):
         )
 
     def _batch_size(self, n_rows):
+        """Rows per update; None for full batch."""
         if self.batch_size == "full":
             return None
         if self.batch_size == "auto":
             return min(200, n_rows)
-        if self.batch_size > n_rows:
-            warnings.warn(
-                "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped"
-            )
         return min(self.batch_size, n_rows)
 
-    def _fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None, incremental=False):
+    def _fit(
+        self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None, incremental=False
+    ):
         first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not incremental)
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
@@ -138,7 +137,9 @@ class BaseGD(BaseEstimator):
             raise ValueError("X_val and y_val must be given together.")
         saved_state = self.__dict__.copy()
         try:
-            train, val = self._prepare_data(X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental)
+            train, val = self._prepare_data(
+                X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental
+            )
             if first_pass:
                 self._build(train)
             else:
@@ -197,11 +198,15 @@ class BaseGD(BaseEstimator):
         stratify = y if isinstance(self, ClassifierMixin) and y.ndim == 1 else None
         try:
             train_idx, val_idx = train_test_split(
-                np.arange(train.n_rows), test_size=self.validation_fraction, random_state=self._rng, stratify=stratify
+                np.arange(train.n_rows),
+                test_size=self.validation_fraction,
+                random_state=self._rng,
+                stratify=stratify,
             )
         except ValueError as exc:
             raise ValueError(
-                f"Could not split off a validation set with validation_fraction={self.validation_fraction}: {exc}"
+                "Could not split off a validation set with "
+                f"validation_fraction={self.validation_fraction}: {exc}"
             ) from exc
         if val_idx.shape[0] < 2:
             raise ValueError(
@@ -215,7 +220,9 @@ class BaseGD(BaseEstimator):
         n_outputs = train.T.shape[1]
         layer_sizes = [train.X.shape[1], *self._hidden_layer_sizes(), n_outputs]
         activation = getattr(self, "activation", "identity")
-        net = Network(layer_sizes, activation, train.X.dtype, fit_intercept=getattr(self, "fit_intercept", True))
+        net = Network(
+            layer_sizes, activation, train.X.dtype, fit_intercept=getattr(self, "fit_intercept", True)
+        )
         self._init_network(net, rng)
         loss = self._make_loss(n_outputs)
         if self.solver == "lbfgs":
@@ -281,6 +288,11 @@ class BaseGD(BaseEstimator):
                 score=score,
             )
         else:
+            if isinstance(self.batch_size, Integral) and self.batch_size > train.n_rows:
+                warnings.warn(
+                    "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped",
+                    stacklevel=5,
+                )
             monitor_val = bool(self.early_stopping and val is not None)
             cfg = LoopConfig(
                 max_epochs=1 if incremental else self.max_iter,
@@ -294,7 +306,13 @@ class BaseGD(BaseEstimator):
                 warn_max_iter=not incremental,
             )
             outcome = trainer.run(
-                train, cfg, self._rng, self.history_, n_total=n_total, val=val, score=score,
+                train,
+                cfg,
+                self._rng,
+                self.history_,
+                n_total=n_total,
+                val=val,
+                score=score,
                 fresh_monitor=not incremental,
             )
         self._set_records(outcome, val is not None)
@@ -348,9 +366,7 @@ class BaseGD(BaseEstimator):
         self : object
             The fitted estimator.
         """
-        return self._fit(
-            X, y, sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val
-        )
+        return self._fit(X, y, sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
 
     # ------------------------------------------------------------------
     # Prediction helpers
@@ -401,11 +417,15 @@ class ClassifierGDMixin(ClassifierMixin):
                 f"{type(self).__name__} does not support multilabel targets; use MLPClassifierScratch."
             )
         if y.ndim == 2 and not target_type.startswith("multilabel"):
-            raise ValueError(f"y must be 1-dimensional or a label indicator matrix, got target type {target_type!r}.")
+            raise ValueError(
+                f"y must be 1-dimensional or a label indicator matrix, got target type {target_type!r}."
+            )
         if first_pass and not incremental:
             binarizer = LabelBinarizer().fit(y)
         elif incremental and not hasattr(self, "_binarizer"):
-            binarizer = LabelBinarizer().fit(y if target_type.startswith("multilabel") else self._partial_classes)
+            binarizer = LabelBinarizer().fit(
+                y if target_type.startswith("multilabel") else self._partial_classes
+            )
         else:
             binarizer = self._binarizer
             classes = unique_labels(y)

@@ -49,7 +49,8 @@ batch_size : int, 'auto' or 'full', default='{batch_size}'
     descent), 1 is stochastic gradient descent, k is mini-batch, ``'auto'``
     is min(200, n_samples).""",
     "learning_rate": """
-learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'adaptive'} or callable, default='constant'
+learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'adaptive'} \
+        or callable, default='constant'
     Learning-rate schedule for ``'sgd'`` and ``'adam'`` alike, a function of
     k, the number of parameter updates so far, with eta = learning_rate_init:
     ``'invscaling'`` eta / (1 + k)^power_t; ``'exponential'``

@@ -94,12 +94,7 @@ class UserSchedule:
 
     def __call__(self, k):
         eta = self.func(k)
-        if (
-            not isinstance(eta, numbers.Real)
-            or isinstance(eta, bool)
-            or not np.isfinite(eta)
-            or eta <= 0
-        ):
+        if not isinstance(eta, numbers.Real) or isinstance(eta, bool) or not np.isfinite(eta) or eta <= 0:
             raise ValueError(
                 f"The learning_rate callable returned {eta!r} for update {k}; "
                 "it must return a finite positive number."

@@ -235,7 +235,7 @@ class Trainer:
         order = np.arange(n) if shuffling else None
         outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
         with _deferred_sigint() as interrupt:
-            for epoch in range(cfg.max_epochs):
+            for _ in range(cfg.max_epochs):
                 np.copyto(last_good, params)
                 if shuffling:  # reshuffle the previous order, as scikit-learn does
                     order = order[rng.permutation(n)]
@@ -251,8 +251,7 @@ class Trainer:
                     ws = workspaces.get(rows_here)
                     if ws is None:
                         ws = workspaces[rows_here] = [
-                            np.empty((rows_here, units), dtype=params.dtype)
-                            for units in net.layer_sizes[1:]
+                            np.empty((rows_here, units), dtype=params.dtype) for units in net.layer_sizes[1:]
                         ]
                     with np.errstate(over="ignore", invalid="ignore"):
                         J = net.objective(X, T, sw, self.loss, self.alpha, n_total, grad, ws)
@@ -269,7 +268,7 @@ class Trainer:
                         break
                 if interrupt.requested:
                     # The partial epoch is not recorded; its updates are kept.
-                    warnings.warn("Training interrupted by user.", UserWarning)
+                    warnings.warn("Training interrupted by user.", UserWarning, stacklevel=5)
                     outcome.reason = "interrupted"
                     break
                 epoch_loss = total / train.weight
@@ -305,6 +304,7 @@ class Trainer:
                 f"Stochastic Optimizer: Maximum iterations ({cfg.max_epochs}) reached "
                 "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
+                stacklevel=6,
             )
         return outcome
 

@@ -72,13 +72,17 @@ def test_softmax_lbfgs_matches_multinomial_scikit_learn(name, alpha):
     # The L2 penalty makes the weights unique; the unpenalised intercepts of a
     # softmax are defined up to a common shift, so compare them centred.
     np.testing.assert_allclose(ours.coef_, coef, atol=1e-4)
-    np.testing.assert_allclose(ours.intercept_ - ours.intercept_.mean(), intercept - intercept.mean(), atol=1e-4)
+    np.testing.assert_allclose(
+        ours.intercept_ - ours.intercept_.mean(), intercept - intercept.mean(), atol=1e-4
+    )
 
 
 def test_lbfgs_matches_scikit_learn_with_sample_weights():
     X, y = DATASETS["wine"]
     sw = np.random.RandomState(0).uniform(0.1, 3, size=len(y))
-    ours = SoftmaxRegressionGD(alpha=1.0, solver="lbfgs", tol=1e-12, max_iter=20000).fit(X, y, sample_weight=sw)
+    ours = SoftmaxRegressionGD(alpha=1.0, solver="lbfgs", tol=1e-12, max_iter=20000).fit(
+        X, y, sample_weight=sw
+    )
     ref = LogisticRegression(C=1.0, tol=1e-12, max_iter=10000).fit(X, y, sample_weight=sw)
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-4)
 

@@ -58,7 +58,10 @@ def expected_value(family, name, T, Z):
 CASES = (
     [("sigmoid", name, cls, INDICATOR) for name, cls in SIGMOID_LOSSES.items()]
     + [("softmax", name, cls, ONEHOT) for name, cls in SOFTMAX_LOSSES.items()]
-    + [("regression", name, cls, Y_COUNTS if name == "poisson" else Y_REG) for name, cls in REGRESSION_LOSSES.items()]
+    + [
+        ("regression", name, cls, Y_COUNTS if name == "poisson" else Y_REG)
+        for name, cls in REGRESSION_LOSSES.items()
+    ]
 )
 IDS = [f"{family}-{name}" for family, name, _, _ in CASES]
 
@@ -67,7 +70,9 @@ IDS = [f"{family}-{name}" for family, name, _, _ in CASES]
 def test_value_matches_definition(family, name, cls, T):
     loss = cls()
     G = np.empty_like(Z)
-    np.testing.assert_allclose(loss.value_and_gradient(T, Z, G), expected_value(family, name, T, Z), rtol=1e-12)
+    np.testing.assert_allclose(
+        loss.value_and_gradient(T, Z, G), expected_value(family, name, T, Z), rtol=1e-12
+    )
     np.testing.assert_allclose(loss.value(T, Z), expected_value(family, name, T, Z), rtol=1e-12)
 
 
@@ -89,7 +94,9 @@ def test_gradient_matches_central_differences(family, name, cls, T):
 
 def test_softmax_log_loss_matches_scikit_learn():
     loss = SOFTMAX_LOSSES["log_loss"]()
-    assert loss.value(ONEHOT, Z).mean() == pytest.approx(sk_log_loss(LABELS, softmax(Z), labels=range(K)), rel=1e-10)
+    assert loss.value(ONEHOT, Z).mean() == pytest.approx(
+        sk_log_loss(LABELS, softmax(Z), labels=range(K)), rel=1e-10
+    )
 
 
 BOUNDED = [case for case in CASES if case[1] != "poisson"]  # exp(1e4) overflows by definition

@@ -53,7 +53,9 @@ def test_adam_two_steps():
         # only in where eps enters (a relative change of order eps / sqrt(v)).
         expected = expected - LR * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
         textbook = -LR * m_hat / (np.sqrt(v_hat) + eps)
-        assert np.allclose(textbook, -LR * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps), rtol=1e-4)
+        assert np.allclose(
+            textbook, -LR * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps), rtol=1e-4
+        )
     np.testing.assert_allclose(theta, expected, rtol=0, atol=1e-14)
     assert state["t"] == 2
 

@@ -40,8 +40,12 @@ def penalty(est, n):
 # ----------------------------------------------------------------------------
 def test_restore_best_weights_gives_the_best_validation_score():
     est = MLPClassifierScratch(
-        hidden_layer_sizes=(30,), learning_rate_init=0.02, early_stopping=True, n_iter_no_change=5,
-        max_iter=200, random_state=0,
+        hidden_layer_sizes=(30,),
+        learning_rate_init=0.02,
+        early_stopping=True,
+        n_iter_no_change=5,
+        max_iter=200,
+        random_state=0,
     ).fit(X_TR, Y_TR, X_val=X_VA, y_val=Y_VA)
     assert est.best_validation_score_ == max(est.validation_scores_)
     assert est.score(X_VA, Y_VA) == est.best_validation_score_
@@ -51,8 +55,12 @@ def test_restore_best_weights_gives_the_best_validation_score():
 
 def test_without_restore_the_last_epoch_is_kept():
     est = MLPClassifierScratch(
-        hidden_layer_sizes=(30,), learning_rate_init=0.05, early_stopping=True, n_iter_no_change=3,
-        restore_best_weights=False, random_state=0,
+        hidden_layer_sizes=(30,),
+        learning_rate_init=0.05,
+        early_stopping=True,
+        n_iter_no_change=3,
+        restore_best_weights=False,
+        random_state=0,
     ).fit(X_TR, Y_TR, X_val=X_VA, y_val=Y_VA)
     assert est.score(X_VA, Y_VA) == est.validation_scores_[-1]
 
@@ -76,7 +84,9 @@ def test_validation_fraction_split_is_stratified_and_weighted():
 
 
 def test_validation_set_without_early_stopping_is_recorded_only():
-    est = MLPClassifierScratch(hidden_layer_sizes=(20,), max_iter=8, tol=0, n_iter_no_change=100, random_state=0)
+    est = MLPClassifierScratch(
+        hidden_layer_sizes=(20,), max_iter=8, tol=0, n_iter_no_change=100, random_state=0
+    )
     est.fit(X_TR, Y_TR, X_val=X_VA, y_val=Y_VA)
     assert est.n_iter_ == 8 and len(est.validation_loss_curve_) == 8
     assert est.validation_scores_[-1] == pytest.approx(est.score(X_VA, Y_VA))
@@ -85,8 +95,15 @@ def test_validation_set_without_early_stopping_is_recorded_only():
 def test_scoring_loss_stops_on_validation_loss():
     patience = 4
     est = MLPClassifierScratch(
-        hidden_layer_sizes=(50,), learning_rate_init=0.05, alpha=1e-5, early_stopping=True, scoring="loss",
-        n_iter_no_change=patience, tol=0.0, max_iter=300, random_state=0,
+        hidden_layer_sizes=(50,),
+        learning_rate_init=0.05,
+        alpha=1e-5,
+        early_stopping=True,
+        scoring="loss",
+        n_iter_no_change=patience,
+        tol=0.0,
+        max_iter=300,
+        random_state=0,
     ).fit(X_TR, Y_TR, X_val=X_VA, y_val=Y_VA)
     val_loss = np.asarray(est.validation_loss_curve_)
     np.testing.assert_allclose(est.validation_scores_, -val_loss)
@@ -122,8 +139,16 @@ def test_x_val_needs_y_val():
 # ----------------------------------------------------------------------------
 def test_history_records_every_epoch():
     est = MLPClassifierScratch(
-        hidden_layer_sizes=(10,), solver="sgd", learning_rate="step", decay_rate=0.5, decay_steps=7,
-        batch_size=200, max_iter=6, tol=0, n_iter_no_change=100, random_state=0,
+        hidden_layer_sizes=(10,),
+        solver="sgd",
+        learning_rate="step",
+        decay_rate=0.5,
+        decay_steps=7,
+        batch_size=200,
+        max_iter=6,
+        tol=0,
+        n_iter_no_change=100,
+        random_state=0,
     ).fit(X_TR, Y_TR)
     h = est.history_
     assert set(h) == {"loss", "val_loss", "val_score", "learning_rate", "time"}
@@ -140,8 +165,12 @@ def test_minibatch_loss_is_the_objective_at_the_start():
     """With a negligible rate the parameters stay put, so every batch estimate
     averages to the full-data objective J at the initial parameters."""
     est = MLPClassifierScratch(
-        hidden_layer_sizes=(10,), batch_size=64, learning_rate=lambda k: 1e-300, alpha=0.5,
-        max_iter=1, random_state=0,
+        hidden_layer_sizes=(10,),
+        batch_size=64,
+        learning_rate=lambda k: 1e-300,
+        alpha=0.5,
+        max_iter=1,
+        random_state=0,
     ).fit(X_TR, Y_TR)
     J = log_loss(Y_TR, est.predict_proba(X_TR)) + penalty(est, len(Y_TR))
     assert est.loss_ == pytest.approx(J, rel=1e-10)
@@ -168,8 +197,14 @@ def test_convergence_warning_and_stopping_rule():
 
 def test_adaptive_rate_is_divided_by_five_on_plateaus():
     est = MLPClassifierScratch(
-        hidden_layer_sizes=(5,), solver="sgd", learning_rate="adaptive", learning_rate_init=0.01,
-        tol=10.0, n_iter_no_change=2, max_iter=12, random_state=0,
+        hidden_layer_sizes=(5,),
+        solver="sgd",
+        learning_rate="adaptive",
+        learning_rate_init=0.01,
+        tol=10.0,
+        n_iter_no_change=2,
+        max_iter=12,
+        random_state=0,
     ).fit(X_TR, Y_TR)
     rates = est.history_["learning_rate"]
     # Epoch 1 improves; epochs 2-4 do not (3 > n_iter_no_change): the rate is cut
@@ -206,8 +241,14 @@ def test_divergence_raises_and_keeps_finite_parameters(settings):
 def test_divergence_with_early_stopping_restores_the_best_epoch():
     rates = iter([1e-3] * 40 + [1e6] * 1000)
     est = MLPClassifierScratch(
-        hidden_layer_sizes=(10,), solver="sgd", momentum=0.0, batch_size="full",
-        learning_rate=lambda k: next(rates), early_stopping=True, n_iter_no_change=100, random_state=0,
+        hidden_layer_sizes=(10,),
+        solver="sgd",
+        momentum=0.0,
+        batch_size="full",
+        learning_rate=lambda k: next(rates),
+        early_stopping=True,
+        n_iter_no_change=100,
+        random_state=0,
     )
     with pytest.raises(ValueError, match="non-finite"):
         est.fit(X_TR, Y_TR, X_val=X_VA, y_val=Y_VA)
@@ -282,7 +323,9 @@ def test_class_weight_multiplies_sample_weights():
     b = LogisticRegressionGD().fit(X_BC, Y_BC, sample_weight=np.where(Y_BC == 0, 3.0, 0.5))
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12)
     c = SoftmaxRegressionGD(class_weight="balanced").fit(X_IRIS[:120], Y_IRIS[:120])
-    d = SoftmaxRegressionGD().fit(X_IRIS[:120], Y_IRIS[:120], sample_weight=compute_sample_weight("balanced", Y_IRIS[:120]))
+    d = SoftmaxRegressionGD().fit(
+        X_IRIS[:120], Y_IRIS[:120], sample_weight=compute_sample_weight("balanced", Y_IRIS[:120])
+    )
     np.testing.assert_allclose(c.coef_, d.coef_, rtol=1e-12)
 
 
