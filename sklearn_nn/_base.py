@@ -64,7 +64,7 @@ class BaseGD(BaseEstimator):
 
     Subclasses define ``__init__``, ``_hidden_layer_sizes``, ``_init_network``,
     ``_encode_targets`` / ``_make_loss`` (through the classifier or regressor
-    mixin) and ``_default_score``.
+    mixin) and ``_score_raw``.
     """
 
     _parameter_constraints: dict = {
@@ -165,7 +165,7 @@ class BaseGD(BaseEstimator):
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
-        T, sw = self._encode_targets(y, sw, first_pass=first_pass, incremental=incremental)
+        T, sw = self._encode_targets(y, sw, X.dtype, first_pass=first_pass, incremental=incremental)
         val = None
         if X_val is not None:
             Xv, yv = validate_data(
@@ -185,7 +185,7 @@ class BaseGD(BaseEstimator):
             swv = None
             if sample_weight_val is not None:
                 swv = _check_sample_weight(sample_weight_val, Xv, dtype=X.dtype, ensure_non_negative=True)
-            Tv = self._encode_validation_targets(yv)
+            Tv = self._encode_validation_targets(yv, X.dtype)
             val = Rows(Xv, Tv, swv, yv)
         train = Rows(X, T, sw, y)
         if train.weight <= 0:
@@ -264,7 +264,9 @@ class BaseGD(BaseEstimator):
         if self.scoring == "loss":
             return None
         if self.scoring is None:
-            return lambda: self._default_score(val)
+            return lambda: self._score_raw(
+                self._trainer.net.predict_raw(val.X, chunk_size=_PREDICT_CHUNK), val
+            )
         scorer = check_scoring(self, scoring=self.scoring)
         if val.sample_weight is None:
             return lambda: scorer(self, val.X, val.y)
@@ -409,7 +411,7 @@ class ClassifierGDMixin(ClassifierMixin):
     _multiclass_link = "softmax"
     _multilabel = False
 
-    def _encode_targets(self, y, sample_weight, *, first_pass, incremental):
+    def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental):
         check_classification_targets(y)
         target_type = type_of_target(y)
         if target_type.startswith("multilabel") and not self._multilabel:
@@ -444,7 +446,7 @@ class ClassifierGDMixin(ClassifierMixin):
                 "Classifier can't train when only one class is present: the data contains only "
                 f"class {binarizer.classes_[0]!r}; at least 2 classes are needed."
             )
-        sample_weight = self._apply_class_weight(y, sample_weight, binarizer, incremental)
+        sample_weight = self._apply_class_weight(y, sample_weight, binarizer, incremental, dtype)
         if sample_weight is not None and not target_type.startswith("multilabel") and not incremental:
             weighted = np.unique(y[sample_weight > 0])
             if len(weighted) < 2:
@@ -452,20 +454,20 @@ class ClassifierGDMixin(ClassifierMixin):
                     "Only one class has a positive sample weight; the classifier needs samples of at "
                     "least 2 classes with non-zero weight."
                 )
-        T = binarizer.transform(y).astype(self._dtype_hint, copy=False)
+        T = binarizer.transform(y).astype(dtype, copy=False)
         if first_pass or not hasattr(self, "_binarizer"):
             self._binarizer = binarizer
             self.classes_ = binarizer.classes_
         return T, sample_weight
 
-    def _encode_validation_targets(self, y):
+    def _encode_validation_targets(self, y, dtype):
         check_classification_targets(y)
         unseen = np.setdiff1d(unique_labels(y), self._binarizer.classes_)
         if len(unseen):
             raise ValueError(f"y_val has classes not seen in y: {unseen}.")
-        return self._binarizer.transform(y).astype(self._dtype_hint, copy=False)
+        return self._binarizer.transform(y).astype(dtype, copy=False)
 
-    def _apply_class_weight(self, y, sample_weight, binarizer, incremental):
+    def _apply_class_weight(self, y, sample_weight, binarizer, incremental, dtype):
         if self.class_weight is None:
             return sample_weight
         if binarizer.y_type_.startswith("multilabel"):
@@ -482,7 +484,7 @@ class ClassifierGDMixin(ClassifierMixin):
                     f"class_weight names classes not in the data: {sorted(unknown, key=str)}; "
                     f"the classes are {list(binarizer.classes_)}."
                 )
-        weights = compute_sample_weight(self.class_weight, y).astype(self._dtype_hint)
+        weights = compute_sample_weight(self.class_weight, y).astype(dtype)
         return weights if sample_weight is None else sample_weight * weights
 
     def _make_loss(self, n_outputs):
@@ -492,11 +494,6 @@ class ClassifierGDMixin(ClassifierMixin):
     def _output_is_softmax(self):
         return self._multiclass_link == "softmax" and not self._binarizer.y_type_.startswith("multilabel")
 
-    def _validate_X_y(self, X, y, reset):
-        X, y = super()._validate_X_y(X, y, reset)
-        self._dtype_hint = X.dtype
-        return X, y
-
     def _labels_from_raw(self, raw):
         if self._binarizer.y_type_.startswith("multilabel"):
             return (raw > 0).astype(int)
@@ -504,9 +501,9 @@ class ClassifierGDMixin(ClassifierMixin):
             return self.classes_[(raw[:, 0] > 0).astype(int)]
         return self.classes_[np.argmax(raw, axis=1)]
 
-    def _default_score(self, val):
-        raw = self._trainer.net.predict_raw(val.X, chunk_size=_PREDICT_CHUNK)
-        return accuracy_score(val.y, self._labels_from_raw(raw), sample_weight=val.sample_weight)
+    def _score_raw(self, raw, rows):
+        """Accuracy of the labels predicted from raw outputs (the validation default)."""
+        return accuracy_score(rows.y, self._labels_from_raw(raw), sample_weight=rows.sample_weight)
 
     @available_if(_not_lbfgs)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -617,19 +614,14 @@ class ClassifierGDMixin(ClassifierMixin):
 class RegressorGDMixin(RegressorMixin):
     """Target handling and predictions for regression."""
 
-    def _encode_targets(self, y, sample_weight, *, first_pass, incremental):
+    def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental):
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' requires non-negative targets y.")
         T = y.reshape(-1, 1) if y.ndim == 1 else y
-        return np.asarray(T, dtype=self._dtype_hint), sample_weight
+        return np.asarray(T, dtype=dtype), sample_weight
 
-    def _encode_validation_targets(self, y):
-        return self._encode_targets(y, None, first_pass=False, incremental=False)[0]
-
-    def _validate_X_y(self, X, y, reset):
-        X, y = super()._validate_X_y(X, y, reset)
-        self._dtype_hint = X.dtype
-        return X, y
+    def _encode_validation_targets(self, y, dtype):
+        return self._encode_targets(y, None, dtype, first_pass=False, incremental=False)[0]
 
     def _make_loss(self, n_outputs):
         if self.loss == "huber":
@@ -640,9 +632,9 @@ class RegressorGDMixin(RegressorMixin):
         pred = self._trainer.loss.inverse_link(raw)
         return pred[:, 0] if pred.shape[1] == 1 else pred
 
-    def _default_score(self, val):
-        raw = self._trainer.net.predict_raw(val.X, chunk_size=_PREDICT_CHUNK)
-        return r2_score(val.y, self._predictions_from_raw(raw), sample_weight=val.sample_weight)
+    def _score_raw(self, raw, rows):
+        """R^2 of the predictions from raw outputs (the validation default)."""
+        return r2_score(rows.y, self._predictions_from_raw(raw), sample_weight=rows.sample_weight)
 
     @available_if(_not_lbfgs)
     @_fit_context(prefer_skip_nested_validation=True)
