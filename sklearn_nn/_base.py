@@ -147,13 +147,14 @@ class BaseGD(BaseEstimator):
             if val is None and self.early_stopping and self.solver != "lbfgs":
                 # Split after the weights are drawn, from the same generator (scikit-learn's order).
                 train, val = self._split(train)
-            if first_pass and self._trainer.optimizer is not None:
-                self._trainer.schedule = self._make_schedule(train.n_rows)
+            if first_pass or not incremental:
+                self._configure_solver(train.n_rows)
+            score = None if val is None else self._validation_score(val)
         except Exception:
             self.__dict__.clear()
             self.__dict__.update(saved_state)
             raise
-        self._train(train, val, incremental)
+        self._train(train, val, score, incremental)
         return self
 
     def _prepare_data(self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental):
@@ -215,7 +216,7 @@ class BaseGD(BaseEstimator):
         return train.subset(train_idx), train.subset(val_idx)
 
     def _build(self, train):
-        """Create and initialise the network, the loss and the optimizer for a fresh fit."""
+        """Create and initialise the network and the loss for a fresh fit."""
         rng = check_random_state(self.random_state)
         n_outputs = train.T.shape[1]
         layer_sizes = [train.X.shape[1], *self._hidden_layer_sizes(), n_outputs]
@@ -225,13 +226,7 @@ class BaseGD(BaseEstimator):
         )
         self._init_network(net, rng)
         loss = self._make_loss(n_outputs)
-        if self.solver == "lbfgs":
-            optimizer = None
-        elif self.solver == "sgd":
-            optimizer = OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
-        else:
-            optimizer = OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
-        self._trainer = Trainer(net, loss, optimizer, None, self.alpha)
+        self._trainer = Trainer(net, loss)
         self._rng = rng
         self.history_ = new_history()
         self.loss_curve_ = self.history_["loss"]
@@ -243,16 +238,33 @@ class BaseGD(BaseEstimator):
         self.t_ = 0
         self.n_iter_ = 0
 
-    def _make_schedule(self, n_rows):
+    def _configure_solver(self, n_rows):
+        """Set the penalty, optimizer and schedule from the current parameters.
+
+        Called on every ``fit`` (so ``warm_start`` picks up changed settings)
+        and on the first ``partial_fit``. The optimizer state is kept when the
+        update rule keeps its shape; k, the update count, always continues.
+        """
+        trainer = self._trainer
+        trainer.alpha = self.alpha
+        if self.solver == "lbfgs":
+            trainer.set_optimizer(None, None)
+            return
+        if self.solver == "sgd":
+            optimizer = OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
+        else:
+            optimizer = OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
         batch = self._batch_size(n_rows) or n_rows
-        return make_schedule(
+        schedule = make_schedule(
             self.learning_rate,
             self.learning_rate_init,
             power_t=self.power_t,
             decay_rate=self.decay_rate,
             decay_steps=self.decay_steps,
             total_steps=self.max_iter * -(-n_rows // batch),
+            start=trainer.n_updates,
         )
+        trainer.set_optimizer(optimizer, schedule)
 
     def _check_compatible(self, train):
         if train.T.shape[1] != self.n_outputs_:
@@ -272,10 +284,8 @@ class BaseGD(BaseEstimator):
             return lambda: scorer(self, val.X, val.y)
         return lambda: scorer(self, val.X, val.y, sample_weight=val.sample_weight)
 
-    def _train(self, train, val, incremental):
+    def _train(self, train, val, score, incremental):
         trainer = self._trainer
-        trainer.alpha = self.alpha
-        score = None if val is None else self._validation_score(val)
         n_total = train.weight
         if self.solver == "lbfgs":
             outcome = trainer.run_lbfgs(
@@ -328,7 +338,10 @@ class BaseGD(BaseEstimator):
         self.n_iter_ = outcome.n_epochs
         self.t_ = trainer.n_samples_seen
         losses = history["loss"]
-        self.loss_ = losses[-1] if losses else np.nan
+        if outcome.final_loss is not None:
+            self.loss_ = outcome.final_loss
+        else:
+            self.loss_ = losses[-1] if losses else np.nan
         self.best_loss_ = float(np.min(losses)) if losses else np.nan
         monitor = trainer.monitor
         if has_val or not np.all(np.isnan(history["val_loss"])):

@@ -54,16 +54,19 @@ class Step:
 
 
 class Cosine:
-    """eta_k = eta / 2 * (1 + cos(pi * k / K)) for k < K, then 0.
+    """eta_k = eta / 2 * (1 + cos(pi * (k - k0) / K)) for k - k0 < K, then 0.
 
-    K (``total_steps``) is the number of updates in ``max_iter`` epochs.
+    K (``total_steps``) is the number of updates in ``max_iter`` epochs and
+    k0 (``start``) the update count when the schedule was set: 0 for a fresh
+    fit, so that a ``warm_start`` fit begins a new cosine cycle.
     """
 
-    def __init__(self, eta, total_steps):
-        self.eta, self.total_steps = eta, max(int(total_steps), 1)
+    def __init__(self, eta, total_steps, start=0):
+        self.eta, self.total_steps, self.start = eta, max(int(total_steps), 1), start
 
     def __call__(self, k):
-        return 0.5 * self.eta * (1.0 + math.cos(math.pi * min(k, self.total_steps) / self.total_steps))
+        progress = min(k - self.start, self.total_steps) / self.total_steps
+        return 0.5 * self.eta * (1.0 + math.cos(math.pi * progress))
 
 
 class Adaptive:
@@ -108,7 +111,7 @@ SCHEDULES = {
     "invscaling": lambda eta, cfg: InvScaling(eta, cfg["power_t"]),
     "exponential": lambda eta, cfg: Exponential(eta, cfg["decay_rate"], cfg["decay_steps"]),
     "step": lambda eta, cfg: Step(eta, cfg["decay_rate"], cfg["decay_steps"]),
-    "cosine": lambda eta, cfg: Cosine(eta, cfg["total_steps"]),
+    "cosine": lambda eta, cfg: Cosine(eta, cfg["total_steps"], cfg.get("start", 0)),
     "adaptive": lambda eta, cfg: Adaptive(eta),
 }
 

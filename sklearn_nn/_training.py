@@ -73,6 +73,38 @@ class Rows:
         sw = None if self.sample_weight is None else self.sample_weight[rows]
         return self.X[rows], self.T[rows], sw
 
+    def batches(self, batch, order=None):
+        """Yield (X, T, sample_weight) batches of ``batch`` rows in the given order.
+
+        A full batch is the data itself (no copy); otherwise rows are gathered
+        by slice or, when shuffled, by index.
+        """
+        n = self.n_rows
+        if batch >= n:
+            yield self.X, self.T, self.sample_weight
+            return
+        for start in range(0, n, batch):
+            stop = min(start + batch, n)
+            yield self.take(slice(start, stop) if order is None else order[start:stop])
+
+
+class _Buffers:
+    """Work arrays of the training loop, allocated once per batch shape."""
+
+    def __init__(self, params, layer_sizes):
+        self.grad = np.empty_like(params)
+        self._dtype = params.dtype
+        self._layer_sizes = layer_sizes
+        self._forward = {}
+
+    def forward(self, n_rows):
+        """Per-layer output buffers for a batch of ``n_rows`` rows."""
+        if n_rows not in self._forward:
+            self._forward[n_rows] = [
+                np.empty((n_rows, units), dtype=self._dtype) for units in self._layer_sizes
+            ]
+        return self._forward[n_rows]
+
 
 @dataclass
 class LoopConfig:
@@ -101,6 +133,7 @@ class Outcome:
     n_epochs: int
     reason: str  # "converged", "max_iter", "diverged", "interrupted", "epochs"
     message: str = ""
+    final_loss: float | None = None  # J at the final parameters, when known apart from the records
 
 
 def new_history():
@@ -141,22 +174,29 @@ class Trainer:
     ----------
     net : Network
     loss : loss object
-    optimizer : optimizer object or None (L-BFGS)
-    schedule : callable k -> learning rate, or None (L-BFGS)
     alpha : float
         L2 penalty strength.
+
+    The optimizer (None for L-BFGS) and the schedule (a callable k -> rate)
+    are set with ``set_optimizer``.
     """
 
-    def __init__(self, net, loss, optimizer, schedule, alpha):
+    def __init__(self, net, loss, alpha=0.0):
         self.net = net
         self.loss = loss
-        self.optimizer = optimizer
-        self.schedule = schedule
         self.alpha = alpha
-        self.opt_state = None if optimizer is None else optimizer.init(net.params)
+        self.optimizer = self.schedule = self.opt_state = None
         self.n_updates = 0
         self.n_samples_seen = 0
         self.monitor = None
+
+    def set_optimizer(self, optimizer, schedule):
+        """Use a new update rule and schedule, keeping compatible optimizer state."""
+        if optimizer is not None:
+            fresh = optimizer.init(self.net.params)
+            same_rule = type(optimizer) is type(self.optimizer) and self.opt_state.keys() == fresh.keys()
+            self.opt_state = self.opt_state if same_rule else fresh
+        self.optimizer, self.schedule = optimizer, schedule
 
     # ------------------------------------------------------------------
     def validation_loss(self, val, n_total, chunk_size=4096):
@@ -221,84 +261,46 @@ class Trainer:
         -------
         Outcome
         """
-        net, params = self.net, self.net.params
+        params = self.net.params
         if fresh_monitor or self.monitor is None:
             self.monitor = Monitor(cfg.tol, cfg.n_iter_no_change, keep_best=cfg.restore_best)
-        monitor = self.monitor
         n = train.n_rows
         batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
-        grad = np.empty_like(params)
-        workspaces = {}
+        order = np.arange(n) if cfg.shuffle and batch < n else None
         last_good = params.copy()
+        buffers = _Buffers(params, self.net.layer_sizes[1:])
         t0 = time.perf_counter()
-        shuffling = cfg.shuffle and batch < n
-        order = np.arange(n) if shuffling else None
         outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
         with _deferred_sigint() as interrupt:
-            for _ in range(cfg.max_epochs):
-                np.copyto(last_good, params)
-                if shuffling:  # reshuffle the previous order, as scikit-learn does
-                    order = order[rng.permutation(n)]
-                total, first_lr = 0.0, None
-                for start in range(0, n, batch):
-                    if batch == n:
-                        X, T, sw = train.X, train.T, train.sample_weight
-                    else:
-                        stop = min(start + batch, n)
-                        rows = slice(start, stop) if order is None else order[start:stop]
-                        X, T, sw = train.take(rows)
-                    rows_here = X.shape[0]
-                    ws = workspaces.get(rows_here)
-                    if ws is None:
-                        ws = workspaces[rows_here] = [
-                            np.empty((rows_here, units), dtype=params.dtype) for units in net.layer_sizes[1:]
-                        ]
-                    with np.errstate(over="ignore", invalid="ignore"):
-                        J = net.objective(X, T, sw, self.loss, self.alpha, n_total, grad, ws)
-                    if not np.isfinite(J):
-                        total = np.nan
-                        break
-                    lr = self.schedule(self.n_updates)
-                    if first_lr is None:
-                        first_lr = lr
-                    self.optimizer.step(params, grad, self.opt_state, lr)
-                    self.n_updates += 1
-                    total += J * (rows_here if sw is None else float(sw.sum(dtype=np.float64)))
+            try:
+                for _ in range(cfg.max_epochs):
+                    np.copyto(last_good, params)
+                    if order is not None:  # reshuffle the previous order, as scikit-learn does
+                        order = order[rng.permutation(n)]
+                    epoch_loss, first_lr = self._epoch(train, batch, order, n_total, buffers, interrupt)
                     if interrupt.requested:
+                        raise KeyboardInterrupt
+                    if not np.isfinite(epoch_loss) or not np.isfinite(params).all():
+                        np.copyto(params, last_good)
+                        outcome.reason = "diverged"
                         break
-                if interrupt.requested:
-                    # The partial epoch is not recorded; its updates are kept.
-                    warnings.warn("Training interrupted by user.", UserWarning, stacklevel=5)
-                    outcome.reason = "interrupted"
-                    break
-                epoch_loss = total / train.weight
-                if not np.isfinite(epoch_loss) or not np.isfinite(params).all():
+                    self.n_samples_seen += n
+                    val_loss, val_score = self._evaluate(val, score, n_total)
+                    self._record(history, t0, epoch_loss, first_lr, val_loss, val_score, cfg.verbose)
+                    outcome.n_epochs += 1
+                    watched = val_score if cfg.monitor_validation else -epoch_loss
+                    self.monitor.update(watched, params, epoch=len(history["loss"]))
+                    if self._should_stop(cfg, outcome):
+                        break
+            except KeyboardInterrupt:
+                # From Ctrl-C (deferred to the end of an update) or from user code
+                # such as a schedule; the unfinished epoch is not recorded.
+                warnings.warn("Training interrupted by user.", UserWarning, stacklevel=5)
+                outcome.reason = "interrupted"
+                if not np.isfinite(params).all():
                     np.copyto(params, last_good)
-                    outcome.reason = "diverged"
-                    break
-                self.n_samples_seen += n
-                val_loss, val_score = self._evaluate(val, score, n_total)
-                self._record(history, t0, epoch_loss, first_lr, val_loss, val_score, cfg.verbose)
-                outcome.n_epochs += 1
-                watched = val_score if cfg.monitor_validation else -epoch_loss
-                monitor.update(watched, params, epoch=len(history["loss"]))
-                if monitor.exhausted:
-                    if isinstance(self.schedule, Adaptive) and self.schedule.plateau():
-                        monitor.reset_count()
-                        if cfg.verbose:
-                            print(f"Setting learning rate to {self.schedule.eta:f}")
-                        continue
-                    what = "Validation score" if cfg.monitor_validation else "Training loss"
-                    outcome.reason = "converged"
-                    outcome.message = (
-                        f"{what} did not improve more than tol={cfg.tol:f} for "
-                        f"{cfg.n_iter_no_change} consecutive epochs."
-                    )
-                    if cfg.verbose:
-                        print(outcome.message + " Stopping.")
-                    break
-        if cfg.restore_best and monitor.best_params is not None:
-            np.copyto(params, monitor.best_params)
+        if cfg.restore_best and self.monitor.best_params is not None:
+            np.copyto(params, self.monitor.best_params)
         if outcome.reason == "max_iter":
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({cfg.max_epochs}) reached "
@@ -307,6 +309,48 @@ class Trainer:
                 stacklevel=6,
             )
         return outcome
+
+    def _epoch(self, train, batch, order, n_total, buffers, interrupt):
+        """One pass over the rows: returns (mean batch objective, first rate).
+
+        The mean is weighted by the batches' sample weights, so a full batch
+        reports J exactly. It is NaN when an objective was not finite; the
+        epoch then ends before that update.
+        """
+        total, first_lr = 0.0, None
+        for X, T, sw in train.batches(batch, order):
+            with np.errstate(over="ignore", invalid="ignore"):
+                J = self.net.objective(
+                    X, T, sw, self.loss, self.alpha, n_total, buffers.grad, buffers.forward(X.shape[0])
+                )
+            if not np.isfinite(J):
+                return np.nan, first_lr
+            lr = self.schedule(self.n_updates)
+            first_lr = lr if first_lr is None else first_lr
+            self.optimizer.step(self.net.params, buffers.grad, self.opt_state, lr)
+            self.n_updates += 1
+            total += J * (X.shape[0] if sw is None else float(sw.sum(dtype=np.float64)))
+            if interrupt.requested:
+                break
+        return total / train.weight, first_lr
+
+    def _should_stop(self, cfg, outcome):
+        """Apply the patience rule; with 'adaptive' a plateau cuts the rate instead."""
+        if not self.monitor.exhausted:
+            return False
+        if isinstance(self.schedule, Adaptive) and self.schedule.plateau():
+            self.monitor.reset_count()
+            if cfg.verbose:
+                print(f"Setting learning rate to {self.schedule.eta:f}")
+            return False
+        what = "Validation score" if cfg.monitor_validation else "Training loss"
+        outcome.reason = "converged"
+        outcome.message = (
+            f"{what} did not improve more than tol={cfg.tol:f} for {cfg.n_iter_no_change} consecutive epochs."
+        )
+        if cfg.verbose:
+            print(outcome.message + " Stopping.")
+        return True
 
     # ------------------------------------------------------------------
     def run_lbfgs(self, train, history, *, n_total, max_iter, max_fun, tol, verbose, val=None, score=None):
@@ -331,19 +375,30 @@ class Trainer:
             params[...] = intermediate_result.x
             val_loss, val_score = self._evaluate(val, score, n_total)
             self._record(history, t0, float(intermediate_result.fun), np.nan, val_loss, val_score, verbose)
+            if interrupt.requested:
+                raise StopIteration  # SciPy ends the minimisation and returns its result
 
-        result = scipy.optimize.minimize(
-            fun,
-            params.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=callback,
-            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol, "ftol": 64 * np.finfo(float).eps},
-        )
+        with _deferred_sigint() as interrupt:
+            result = scipy.optimize.minimize(
+                fun,
+                params.astype(np.float64),
+                method="L-BFGS-B",
+                jac=True,
+                callback=callback,
+                options={
+                    "maxiter": max_iter,
+                    "maxfun": max_fun,
+                    "gtol": tol,
+                    "ftol": 64 * np.finfo(float).eps,
+                },
+            )
         if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
             np.copyto(params, start_params)
             return Outcome(0, "diverged")
         params[...] = result.x
+        if interrupt.requested:
+            warnings.warn("Training interrupted by user.", UserWarning, stacklevel=5)
+            return Outcome(result.nit, "interrupted", final_loss=float(result.fun))
         n_iter = _check_optimize_result("lbfgs", result, max_iter)
         self.n_samples_seen += train.n_rows * max(n_iter, 1)
-        return Outcome(n_iter, "converged" if result.success else "max_iter")
+        return Outcome(n_iter, "converged" if result.success else "max_iter", final_loss=float(result.fun))

@@ -1,6 +1,7 @@
 """The training loop: early stopping, validation sets, records, divergence, resuming."""
 
 import pickle
+import signal
 import warnings
 
 import numpy as np
@@ -385,3 +386,75 @@ def test_failed_fit_leaves_a_fitted_model_untouched():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         est.predict(X_VA)
+
+
+# ----------------------------------------------------------------------------
+# Interruption and warm-start settings
+# ----------------------------------------------------------------------------
+def _interrupting_schedule(at, how):
+    def schedule(k):
+        if k == at:
+            if how == "raise":
+                raise KeyboardInterrupt
+            signal.raise_signal(signal.SIGINT)  # as Ctrl-C would, in the middle of an epoch
+        return 0.01
+
+    return schedule
+
+
+@pytest.mark.parametrize("how", ["raise", "signal"])
+def test_interrupt_keeps_a_consistent_model(how):
+    updates_per_epoch = int(np.ceil(len(Y_TR) / 200))
+    est = MLPClassifierScratch(
+        hidden_layer_sizes=(10,),
+        learning_rate=_interrupting_schedule(3 * updates_per_epoch + 1, how),
+        max_iter=50,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        est.fit(X_TR, Y_TR)
+    assert est.n_iter_ == 3 and len(est.loss_curve_) == 3  # the unfinished epoch is not recorded
+    assert all(np.isfinite(W).all() for W in est.coefs_)
+    assert est.score(X_VA, Y_VA) > 0.5
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+
+def test_interrupt_with_early_stopping_restores_the_best_epoch():
+    est = MLPClassifierScratch(
+        hidden_layer_sizes=(10,),
+        learning_rate=_interrupting_schedule(40, "raise"),
+        early_stopping=True,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        est.fit(X_TR, Y_TR, X_val=X_VA, y_val=Y_VA)
+    assert est.score(X_VA, Y_VA) == est.best_validation_score_
+
+
+def test_lbfgs_loss_is_the_objective_at_the_solution():
+    est = MLPClassifierScratch(
+        hidden_layer_sizes=(10,), solver="lbfgs", alpha=0.3, max_iter=30, random_state=0
+    )
+    est.fit(X_TR, Y_TR)
+    J = log_loss(Y_TR, est.predict_proba(X_TR)) + penalty(est, len(Y_TR))
+    assert est.loss_ == pytest.approx(J, rel=1e-9)
+    assert len(est.loss_curve_) == est.n_iter_
+
+
+def test_warm_start_uses_changed_settings_and_restarts_cosine():
+    est = MLPClassifierScratch(
+        hidden_layer_sizes=(10,),
+        solver="sgd",
+        learning_rate="cosine",
+        learning_rate_init=0.1,
+        max_iter=4,
+        warm_start=True,
+        tol=0,
+        n_iter_no_change=100,
+        random_state=0,
+    ).fit(X_TR, Y_TR)
+    first = list(est.history_["learning_rate"])
+    assert first[0] == pytest.approx(0.1) and first[-1] < 0.1
+    est.set_params(learning_rate_init=0.02).fit(X_TR, Y_TR)
+    assert est.history_["learning_rate"][4] == pytest.approx(0.02)  # a new cycle from the new rate
+    assert est.history_["learning_rate"][:4] == first
