@@ -107,17 +107,25 @@ class BaseGD(BaseEstimator):
     # ------------------------------------------------------------------
     # Fitting
     # ------------------------------------------------------------------
-    def _validate_X_y(self, X, y, reset):
-        return validate_data(
+    def _check_rows(self, X, y, sample_weight, *, reset, dtype=(np.float64, np.float32)):
+        """Validate (X, y, sample_weight): CSR or dense float X, 1-D y where possible."""
+        X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
+            dtype=dtype,
             multi_output=True,
             y_numeric=not isinstance(self, ClassifierMixin),
             reset=reset,
         )
+        if sp.issparse(X):
+            X = X.tocsr()  # rows are gathered per batch
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        return X, y, sample_weight
 
     def _batch_size(self, n_rows):
         """Rows per update; None for full batch."""
@@ -158,39 +166,15 @@ class BaseGD(BaseEstimator):
         return self
 
     def _prepare_data(self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental):
-        X, y = self._validate_X_y(X, y, reset=first_pass)
-        if sp.issparse(X):
-            X = X.tocsr()
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        sw = None
-        if sample_weight is not None:
-            sw = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        X, y, sw = self._check_rows(X, y, sample_weight, reset=first_pass)
         T, sw = self._encode_targets(y, sw, X.dtype, first_pass=first_pass, incremental=incremental)
-        val = None
-        if X_val is not None:
-            Xv, yv = validate_data(
-                self,
-                X_val,
-                y_val,
-                accept_sparse=["csr", "csc"],
-                dtype=X.dtype,
-                multi_output=True,
-                y_numeric=not isinstance(self, ClassifierMixin),
-                reset=False,
-            )
-            if sp.issparse(Xv):
-                Xv = Xv.tocsr()
-            if yv.ndim == 2 and yv.shape[1] == 1:
-                yv = column_or_1d(yv, warn=True)
-            swv = None
-            if sample_weight_val is not None:
-                swv = _check_sample_weight(sample_weight_val, Xv, dtype=X.dtype, ensure_non_negative=True)
-            Tv = self._encode_validation_targets(yv, X.dtype)
-            val = Rows(Xv, Tv, swv, yv)
         train = Rows(X, T, sw, y)
         if train.weight <= 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
+        val = None
+        if X_val is not None:
+            Xv, yv, swv = self._check_rows(X_val, y_val, sample_weight_val, reset=False, dtype=X.dtype)
+            val = Rows(Xv, self._encode_validation_targets(yv, X.dtype), swv, yv)
         return train, val
 
     def _split(self, train):
