@@ -22,7 +22,6 @@ from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
     check_classification_targets,
     type_of_target,
     unique_labels,
@@ -136,7 +135,16 @@ class BaseGD(BaseEstimator):
         return min(self.batch_size, n_rows)
 
     def _fit(
-        self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None, incremental=False
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+        incremental=False,
+        classes=None,
     ):
         first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not incremental)
         if incremental and self.early_stopping:
@@ -146,7 +154,7 @@ class BaseGD(BaseEstimator):
         saved_state = self.__dict__.copy()
         try:
             train, val = self._prepare_data(
-                X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental
+                X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
             )
             if first_pass:
                 self._build(train)
@@ -165,9 +173,13 @@ class BaseGD(BaseEstimator):
         self._train(train, val, score, incremental)
         return self
 
-    def _prepare_data(self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental):
+    def _prepare_data(
+        self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
+    ):
         X, y, sw = self._check_rows(X, y, sample_weight, reset=first_pass)
-        T, sw = self._encode_targets(y, sw, X.dtype, first_pass=first_pass, incremental=incremental)
+        T, sw = self._encode_targets(
+            y, sw, X.dtype, first_pass=first_pass, incremental=incremental, classes=classes
+        )
         train = Rows(X, T, sw, y)
         if train.weight <= 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
@@ -408,54 +420,44 @@ class ClassifierGDMixin(ClassifierMixin):
     _multiclass_link = "softmax"
     _multilabel = False
 
-    def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental):
+    def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental, classes=None):
+        """0/1 targets per output unit, and sample weights times class weights."""
         check_classification_targets(y)
-        target_type = type_of_target(y)
-        if target_type.startswith("multilabel") and not self._multilabel:
+        multilabel = type_of_target(y).startswith("multilabel")
+        if multilabel and not self._multilabel:
             raise ValueError(
                 f"{type(self).__name__} does not support multilabel targets; use MLPClassifierScratch."
             )
-        if y.ndim == 2 and not target_type.startswith("multilabel"):
-            raise ValueError(
-                f"y must be 1-dimensional or a label indicator matrix, got target type {target_type!r}."
-            )
-        if first_pass and not incremental:
-            binarizer = LabelBinarizer().fit(y)
-        elif incremental and not hasattr(self, "_binarizer"):
-            binarizer = LabelBinarizer().fit(
-                y if target_type.startswith("multilabel") else self._partial_classes
-            )
+        if first_pass:
+            binarizer = LabelBinarizer().fit(y if classes is None or multilabel else classes)
         else:
             binarizer = self._binarizer
-            classes = unique_labels(y)
-            if not incremental and set(classes) != set(self.classes_):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes as in the previous "
-                    f"call to fit. Previously got {self.classes_}, `y` has {classes}"
-                )
-            if incremental and len(np.setdiff1d(classes, self.classes_)):
-                raise ValueError(
-                    f"`y` has classes not in `self.classes_`. `self.classes_` has {self.classes_}. "
-                    f"'y' has {classes}."
-                )
+        seen = unique_labels(y)
+        if not first_pass and not incremental and set(seen) != set(binarizer.classes_):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the previous "
+                f"call to fit. Previously got {binarizer.classes_}, `y` has {seen}"
+            )
+        if incremental and len(np.setdiff1d(seen, binarizer.classes_)):
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`. `self.classes_` has {binarizer.classes_}. "
+                f"'y' has {seen}."
+            )
         if len(binarizer.classes_) < 2:
             raise ValueError(
                 "Classifier can't train when only one class is present: the data contains only "
                 f"class {binarizer.classes_[0]!r}; at least 2 classes are needed."
             )
         sample_weight = self._apply_class_weight(y, sample_weight, binarizer, incremental, dtype)
-        if sample_weight is not None and not target_type.startswith("multilabel") and not incremental:
-            weighted = np.unique(y[sample_weight > 0])
-            if len(weighted) < 2:
+        if sample_weight is not None and not multilabel and not incremental:
+            if len(np.unique(y[sample_weight > 0])) < 2:
                 raise ValueError(
                     "Only one class has a positive sample weight; the classifier needs samples of at "
                     "least 2 classes with non-zero weight."
                 )
-        T = binarizer.transform(y).astype(dtype, copy=False)
-        if first_pass or not hasattr(self, "_binarizer"):
-            self._binarizer = binarizer
-            self.classes_ = binarizer.classes_
-        return T, sample_weight
+        self._binarizer = binarizer
+        self.classes_ = binarizer.classes_
+        return binarizer.transform(y).astype(dtype, copy=False), sample_weight
 
     def _encode_validation_targets(self, y, dtype):
         check_classification_targets(y)
@@ -524,11 +526,14 @@ class ClassifierGDMixin(ClassifierMixin):
         self : object
             The updated estimator.
         """
-        if _check_partial_fit_first_call(self, classes):
-            self._partial_classes = np.asarray(classes)
-            for attr in ("_trainer", "_binarizer"):
-                self.__dict__.pop(attr, None)
-        return self._fit(X, y, sample_weight, incremental=True)
+        if not hasattr(self, "_trainer"):
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit.")
+        elif classes is not None and not np.array_equal(self.classes_, unique_labels(classes)):
+            raise ValueError(
+                f"`classes={classes}` is not the same as on last call to partial_fit, was: {self.classes_}"
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def decision_function(self, X):
         """Raw outputs (logits) of the model.
@@ -611,7 +616,7 @@ class ClassifierGDMixin(ClassifierMixin):
 class RegressorGDMixin(RegressorMixin):
     """Target handling and predictions for regression."""
 
-    def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental):
+    def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental, classes=None):
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' requires non-negative targets y.")
         T = y.reshape(-1, 1) if y.ndim == 1 else y
