@@ -88,6 +88,30 @@ class Rows:
             yield self.take(slice(start, stop) if order is None else order[start:stop])
 
 
+class _Snapshot:
+    """Parameters, optimizer state and update count at the start of an epoch."""
+
+    def __init__(self, trainer):
+        self.params = trainer.net.params.copy()
+        self.arrays = {k: v.copy() for k, v in trainer.opt_state.items() if isinstance(v, np.ndarray)}
+        self.scalars = {k: v for k, v in trainer.opt_state.items() if not isinstance(v, np.ndarray)}
+        self.n_updates = trainer.n_updates
+
+    def take(self, trainer):
+        np.copyto(self.params, trainer.net.params)
+        for k, v in self.arrays.items():
+            np.copyto(v, trainer.opt_state[k])
+        self.scalars = {k: v for k, v in trainer.opt_state.items() if not isinstance(v, np.ndarray)}
+        self.n_updates = trainer.n_updates
+
+    def restore(self, trainer):
+        np.copyto(trainer.net.params, self.params)
+        for k, v in self.arrays.items():
+            np.copyto(trainer.opt_state[k], v)
+        trainer.opt_state.update(self.scalars)
+        trainer.n_updates = self.n_updates
+
+
 class _Buffers:
     """Work arrays of the training loop, allocated once per batch shape."""
 
@@ -267,21 +291,21 @@ class Trainer:
         n = train.n_rows
         batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
         order = np.arange(n) if cfg.shuffle and batch < n else None
-        last_good = params.copy()
+        last_good = _Snapshot(self)
         buffers = _Buffers(params, self.net.layer_sizes[1:])
         t0 = time.perf_counter()
         outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
         with _deferred_sigint() as interrupt:
             try:
                 for _ in range(cfg.max_epochs):
-                    np.copyto(last_good, params)
+                    last_good.take(self)
                     if order is not None:  # reshuffle the previous order, as scikit-learn does
                         order = order[rng.permutation(n)]
                     epoch_loss, first_lr = self._epoch(train, batch, order, n_total, buffers, interrupt)
                     if interrupt.requested:
                         raise KeyboardInterrupt
                     if not np.isfinite(epoch_loss) or not np.isfinite(params).all():
-                        np.copyto(params, last_good)
+                        last_good.restore(self)
                         outcome.reason = "diverged"
                         break
                     self.n_samples_seen += n
@@ -298,7 +322,7 @@ class Trainer:
                 warnings.warn("Training interrupted by user.", UserWarning, stacklevel=5)
                 outcome.reason = "interrupted"
                 if not np.isfinite(params).all():
-                    np.copyto(params, last_good)
+                    last_good.restore(self)
         if cfg.restore_best and self.monitor.best_params is not None:
             np.copyto(params, self.monitor.best_params)
         if outcome.reason == "max_iter":

@@ -458,3 +458,27 @@ def test_warm_start_uses_changed_settings_and_restarts_cosine():
     est.set_params(learning_rate_init=0.02).fit(X_TR, Y_TR)
     assert est.history_["learning_rate"][4] == pytest.approx(0.02)  # a new cycle from the new rate
     assert est.history_["learning_rate"][:4] == first
+
+
+def test_diverging_partial_fit_leaves_the_model_as_it_was():
+    X, y = make_regression(300, 5, noise=1.0, random_state=0)
+    y = y / y.std()
+    kw = dict(hidden_layer_sizes=(8,), learning_rate_init=0.01, random_state=0)
+    a, b = MLPRegressorScratch(**kw), MLPRegressorScratch(**kw)
+    for est in (a, b):
+        est.partial_fit(X, y)
+        est.partial_fit(X, y)
+    before = a.predict(X)
+    X_bad = X.copy()
+    X_bad[200:] *= 1e200  # the first batch updates the model, the second overflows
+    a.set_params(shuffle=False)
+    b.set_params(shuffle=False)
+    with pytest.raises(ValueError, match="non-finite"):
+        a.partial_fit(X_bad, y)
+    np.testing.assert_array_equal(a.predict(X), before)
+    # Parameters, Adam's moments and the update count are all back: training
+    # goes on exactly as if the diverging call had not happened.
+    a.partial_fit(X, y)
+    b.partial_fit(X, y)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    assert a.t_ == b.t_ and a.loss_curve_ == b.loss_curve_
