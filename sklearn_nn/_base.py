@@ -349,7 +349,7 @@ class BaseGD(BaseEstimator):
             self.validation_scores_ = None
             self.validation_loss_curve_ = None
             self.best_validation_score_ = None
-        self.best_epoch_ = None if monitor is None else monitor.best_epoch
+        self.best_epoch_ = None if monitor is None or self.solver == "lbfgs" else monitor.best_epoch
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):

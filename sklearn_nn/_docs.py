@@ -178,6 +178,11 @@ validation_loss_curve_ : list of float or None
     "best_validation_score_": """
 best_validation_score_ : float or None
     Best validation score, None without a validation set.""",
+    "best_epoch_": """
+best_epoch_ : int or None
+    Epoch (1-based, counted over ``history_``) with the best monitored value:
+    the validation score with early stopping, else the training loss. None
+    for ``'lbfgs'``.""",
     "history_": """
 history_ : dict of lists
     Per-epoch records ``loss``, ``val_loss``, ``val_score``,
@@ -215,6 +220,7 @@ _COMMON_ATTRIBUTES = [
     "validation_scores_",
     "validation_loss_curve_",
     "best_validation_score_",
+    "best_epoch_",
     "history_",
     "t_",
     "n_iter_",
