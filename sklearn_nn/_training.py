@@ -166,12 +166,24 @@ def new_history():
 
 
 class _Interrupt:
-    """Remembers a SIGINT instead of raising it in the middle of an update."""
+    """Remembers a first SIGINT instead of raising it in the middle of an update.
+
+    The previous handler is put back at once, so a second Ctrl-C raises
+    ``KeyboardInterrupt`` immediately (for an update that takes too long).
+    """
 
     requested = False
+    previous = None
 
     def __call__(self, signum, frame):
         self.requested = True
+        signal.signal(signal.SIGINT, self.previous)
+
+
+def _mark_interrupted(outcome):
+    """The unfinished epoch is not recorded; the model keeps what it learned."""
+    warnings.warn("Training interrupted by user.", UserWarning, stacklevel=7)
+    outcome.reason = "interrupted"
 
 
 @contextmanager
@@ -181,14 +193,14 @@ def _deferred_sigint():
         yield flag
         return
     try:
-        previous = signal.signal(signal.SIGINT, flag)
+        flag.previous = signal.signal(signal.SIGINT, flag)
     except (ValueError, OSError):  # pragma: no cover - exotic embedding
         yield flag
         return
     try:
         yield flag
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, flag.previous)
 
 
 class Trainer:
@@ -302,8 +314,9 @@ class Trainer:
                     if order is not None:  # reshuffle the previous order, as scikit-learn does
                         order = order[rng.permutation(n)]
                     epoch_loss, first_lr = self._epoch(train, batch, order, n_total, buffers, interrupt)
-                    if interrupt.requested:
-                        raise KeyboardInterrupt
+                    if interrupt.requested:  # first Ctrl-C: the last update is whole
+                        _mark_interrupted(outcome)
+                        break
                     if not np.isfinite(epoch_loss) or not np.isfinite(params).all():
                         last_good.restore(self)
                         outcome.reason = "diverged"
@@ -317,11 +330,11 @@ class Trainer:
                     if self._should_stop(cfg, outcome):
                         break
             except KeyboardInterrupt:
-                # From Ctrl-C (deferred to the end of an update) or from user code
-                # such as a schedule; the unfinished epoch is not recorded.
-                warnings.warn("Training interrupted by user.", UserWarning, stacklevel=5)
-                outcome.reason = "interrupted"
-                if not np.isfinite(params).all():
+                # Raised by user code such as a schedule (before its update), or by
+                # a second Ctrl-C that may have cut an update short: then the start
+                # of the epoch is the last state known to be whole.
+                _mark_interrupted(outcome)
+                if interrupt.requested or not np.isfinite(params).all():
                     last_good.restore(self)
         if cfg.restore_best and self.monitor.best_params is not None:
             np.copyto(params, self.monitor.best_params)
@@ -421,8 +434,9 @@ class Trainer:
             return Outcome(0, "diverged")
         params[...] = result.x
         if interrupt.requested:
-            warnings.warn("Training interrupted by user.", UserWarning, stacklevel=5)
-            return Outcome(result.nit, "interrupted", final_loss=float(result.fun))
+            outcome = Outcome(result.nit, "interrupted", final_loss=float(result.fun))
+            _mark_interrupted(outcome)
+            return outcome
         n_iter = _check_optimize_result("lbfgs", result, max_iter)
         self.n_samples_seen += train.n_rows * max(n_iter, 1)
         return Outcome(n_iter, "converged" if result.success else "max_iter", final_loss=float(result.fun))

@@ -482,3 +482,23 @@ def test_diverging_partial_fit_leaves_the_model_as_it_was():
     b.partial_fit(X, y)
     np.testing.assert_array_equal(a.predict(X), b.predict(X))
     assert a.t_ == b.t_ and a.loss_curve_ == b.loss_curve_
+
+
+def test_second_ctrl_c_returns_to_the_start_of_the_epoch():
+    updates_per_epoch = int(np.ceil(len(Y_TR) / 200))
+
+    def schedule(k):
+        if k == 3 * updates_per_epoch + 1:
+            signal.raise_signal(signal.SIGINT)  # deferred
+            signal.raise_signal(signal.SIGINT)  # raises KeyboardInterrupt at once
+        return 0.01
+
+    kw = dict(hidden_layer_sizes=(10,), random_state=0)
+    est = MLPClassifierScratch(learning_rate=schedule, max_iter=50, **kw)
+    with pytest.warns(UserWarning, match="interrupted"):
+        est.fit(X_TR, Y_TR)
+    three_epochs = MLPClassifierScratch(learning_rate_init=0.01, max_iter=3, **kw).fit(X_TR, Y_TR)
+    assert est.n_iter_ == 3
+    for a, b in zip(est.coefs_ + est.intercepts_, three_epochs.coefs_ + three_epochs.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
