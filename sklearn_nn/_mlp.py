@@ -60,7 +60,9 @@ class _MLPMixin:
     def _hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-        if any(not isinstance(s, Integral | np.integer) or isinstance(s, bool) or s <= 0 for s in sizes):
+        if any(isinstance(s, bool) or not isinstance(s, Integral | np.integer) for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must hold integers, got {sizes}.")
+        if any(s <= 0 for s in sizes):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return [int(s) for s in sizes]
 
