@@ -30,6 +30,18 @@ def _matmul_into(A, B, out):
     return np.matmul(A, B, out=out)
 
 
+class Workspace:
+    """Work arrays for one batch size: each layer's output z and its delta dJ/dz.
+
+    The training loop keeps one per batch size, so the forward and backward
+    passes allocate nothing for the layer outputs and deltas.
+    """
+
+    def __init__(self, layer_sizes, n_rows, dtype):
+        self.z = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
+        self.delta = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
+
+
 class Network:
     """A fully connected network stored in one flat parameter buffer.
 
@@ -99,9 +111,9 @@ class Network:
         Parameters
         ----------
         X : ndarray or sparse matrix of shape (n_samples, n_features)
-        workspace : list of ndarray, optional
-            Preallocated per-layer output buffers of shape
-            (n_samples, layer_size); fresh arrays are allocated when omitted.
+        workspace : Workspace, optional
+            Preallocated buffers for this number of rows; fresh arrays are
+            allocated when omitted.
 
         Returns
         -------
@@ -116,7 +128,7 @@ class Network:
             if workspace is None:
                 z = np.asarray(a @ W)
             else:
-                z = _matmul_into(a, W, workspace[layer])
+                z = _matmul_into(a, W, workspace.z[layer])
             z += b
             if layer < self.n_layers - 1:
                 saved.append(act.forward(z))
@@ -124,11 +136,12 @@ class Network:
             a = z
         return a, inputs, saved
 
-    def backward(self, inputs, saved, delta, grad):
+    def backward(self, inputs, saved, delta, grad, workspace=None):
         """Backpropagate ``delta = dJ/dz_out`` and write dJ/dtheta into ``grad``.
 
-        ``delta`` is overwritten. ``grad`` is a flat array laid out like
-        ``params``; the penalty term is not included here.
+        ``grad`` is a flat array laid out like ``params``; the penalty term is
+        not included here. The deltas of the hidden layers go into
+        ``workspace.delta`` when a workspace is given.
         """
         act = ACTIVATIONS[self.activation]
         gcoefs, gintercepts = self.unflatten(grad)
@@ -139,7 +152,12 @@ class Network:
             else:
                 gintercepts[layer][...] = 0.0
             if layer > 0:
-                delta = delta @ self.coefs[layer].T
+                W_T = self.coefs[layer].T
+                delta = (
+                    delta @ W_T
+                    if workspace is None
+                    else np.matmul(delta, W_T, out=workspace.delta[layer - 1])
+                )
                 act.backward(saved[layer - 1], delta)
         return grad
 
@@ -167,15 +185,15 @@ class Network:
             Sum of the sample weights of the whole training set (the n of J).
         grad : ndarray of shape (n_params,), optional
             Filled with dJ/dtheta when given.
-        workspace : list of ndarray, optional
-            Buffers for the forward pass (see ``forward``).
+        workspace : Workspace, optional
+            Buffers for the forward and backward passes (see ``forward``).
 
         Returns
         -------
         J : float
         """
         raw, inputs, saved = self.forward(X, workspace)
-        delta = np.empty_like(raw)
+        delta = np.empty_like(raw) if workspace is None else workspace.delta[-1]
         per_sample = loss.value_and_gradient(T, raw, delta)
         if sample_weight is None:
             weight = raw.shape[0]
@@ -187,10 +205,14 @@ class Network:
             delta *= (sample_weight / weight)[:, None]
         J = data_loss + self.penalty(alpha, n_total)
         if grad is not None:
-            self.backward(inputs, saved, delta, grad)
+            self.backward(inputs, saved, delta, grad, workspace)
             W = self.params[: self.n_weights]
             grad[: self.n_weights] += (alpha / n_total) * W
         return J
+
+    def workspace(self, n_rows):
+        """Work arrays for batches of ``n_rows`` rows."""
+        return Workspace(self.layer_sizes, n_rows, self.dtype)
 
     def predict_raw(self, X, chunk_size=None):
         """Raw outputs for X, computed in row chunks to bound memory."""

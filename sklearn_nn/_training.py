@@ -113,21 +113,18 @@ class _Snapshot:
 
 
 class _Buffers:
-    """Work arrays of the training loop, allocated once per batch shape."""
+    """Work arrays of the training loop: the gradient, and one workspace per batch size."""
 
-    def __init__(self, params, layer_sizes):
-        self.grad = np.empty_like(params)
-        self._dtype = params.dtype
-        self._layer_sizes = layer_sizes
-        self._forward = {}
+    def __init__(self, net):
+        self.net = net
+        self.grad = np.empty_like(net.params)
+        self._workspaces = {}
 
-    def forward(self, n_rows):
-        """Per-layer output buffers for a batch of ``n_rows`` rows."""
-        if n_rows not in self._forward:
-            self._forward[n_rows] = [
-                np.empty((n_rows, units), dtype=self._dtype) for units in self._layer_sizes
-            ]
-        return self._forward[n_rows]
+    def workspace(self, n_rows):
+        """The network's workspace for a batch of ``n_rows`` rows."""
+        if n_rows not in self._workspaces:
+            self._workspaces[n_rows] = self.net.workspace(n_rows)
+        return self._workspaces[n_rows]
 
 
 @dataclass
@@ -304,7 +301,7 @@ class Trainer:
         batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
         order = np.arange(n) if cfg.shuffle and batch < n else None
         last_good = _Snapshot(self)
-        buffers = _Buffers(params, self.net.layer_sizes[1:])
+        buffers = _Buffers(self.net)
         t0 = time.perf_counter()
         outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
         with _deferred_sigint() as interrupt:
@@ -358,7 +355,7 @@ class Trainer:
         for X, T, sw in train.batches(batch, order):
             with np.errstate(over="ignore", invalid="ignore"):
                 J = self.net.objective(
-                    X, T, sw, self.loss, self.alpha, n_total, buffers.grad, buffers.forward(X.shape[0])
+                    X, T, sw, self.loss, self.alpha, n_total, buffers.grad, buffers.workspace(X.shape[0])
                 )
             if not np.isfinite(J):
                 return np.nan, first_lr

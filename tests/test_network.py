@@ -129,7 +129,7 @@ def test_workspace_buffers_give_identical_results():
     net = Network([N_FEATURES, 5, N_OUT], "gelu", np.float64)
     net.init_glorot(np.random.RandomState(0))
     loss = SIGMOID_LOSSES["log_loss"]()
-    ws = [np.empty((X.shape[0], u)) for u in net.layer_sizes[1:]]
+    ws = net.workspace(X.shape[0])
     g1, g2 = np.empty_like(net.params), np.empty_like(net.params)
     assert net.objective(X, T, sw, loss, 0.1, 9.0, g1) == net.objective(X, T, sw, loss, 0.1, 9.0, g2, ws)
     np.testing.assert_array_equal(g1, g2)
