@@ -1,0 +1,56 @@
+"""Every public estimator documents exactly its parameters and its fitted attributes."""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+
+import sklearn_nn
+from sklearn_nn import LogisticRegressionGD, MLPClassifierScratch, MLPRegressorScratch, SoftmaxRegressionGD
+
+ESTIMATORS = [LogisticRegressionGD, SoftmaxRegressionGD, MLPClassifierScratch, MLPRegressorScratch]
+
+
+def section_names(doc, title):
+    body = doc.split(f"{title}\n{'-' * len(title)}\n", 1)[1].split("\n\n", 1)[0]
+    return [m.group(1) for m in re.finditer(r"^(\w+) :", body, flags=re.M)]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_parameters_section_matches_the_constructor(cls):
+    documented = section_names(cls.__doc__, "Parameters")
+    assert sorted(documented) == sorted(cls().get_params())
+    assert len(documented) == len(set(documented))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_documented_attributes_exist_after_fit(cls):
+    X, y = load_iris(return_X_y=True)
+    est = cls()
+    if hasattr(est, "hidden_layer_sizes"):
+        est.set_params(hidden_layer_sizes=(5,), max_iter=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y.astype(float) if cls is MLPRegressorScratch else y)
+    for name in section_names(cls.__doc__, "Attributes"):
+        if name == "feature_names_in_":  # only set for inputs with column names
+            continue
+        assert hasattr(est, name), name
+    public_fitted = {a for a in vars(est) if a.endswith("_") and not a.startswith("_")}
+    assert public_fitted <= set(section_names(cls.__doc__, "Attributes"))
+
+
+def test_public_api():
+    assert sorted(sklearn_nn.__all__) == sorted(
+        [
+            "LogisticRegressionGD",
+            "SoftmaxRegressionGD",
+            "MLPClassifierScratch",
+            "MLPRegressorScratch",
+            "__version__",
+        ]
+    )
+    assert isinstance(sklearn_nn.__version__, str)
+    assert np.all([cls.__module__.startswith("sklearn_nn._") for cls in ESTIMATORS])
