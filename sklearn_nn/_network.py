@@ -30,6 +30,13 @@ def _matmul_into(A, B, out):
     return np.matmul(A, B, out=out)
 
 
+def weighted_sum(values, sample_weight):
+    """sum_i s_i values_i in float64 (plain sum without weights)."""
+    if sample_weight is None:
+        return float(values.sum(dtype=np.float64))
+    return float(np.dot(values, sample_weight))
+
+
 class Workspace:
     """Work arrays for one batch size: each layer's output z and its delta dJ/dz.
 
@@ -197,12 +204,11 @@ class Network:
         per_sample = loss.value_and_gradient(T, raw, delta)
         if sample_weight is None:
             weight = raw.shape[0]
-            data_loss = float(per_sample.sum(dtype=np.float64)) / weight
             delta *= 1.0 / weight
         else:
             weight = float(sample_weight.sum(dtype=np.float64))
-            data_loss = float(np.dot(per_sample, sample_weight)) / weight
             delta *= (sample_weight / weight)[:, None]
+        data_loss = weighted_sum(per_sample, sample_weight) / weight
         J = data_loss + self.penalty(alpha, n_total)
         if grad is not None:
             self.backward(inputs, saved, delta, grad, workspace)

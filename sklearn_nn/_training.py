@@ -33,6 +33,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.optimize import _check_optimize_result
 
 from ._early_stopping import Monitor
+from ._network import weighted_sum
 from ._schedules import Adaptive
 
 
@@ -64,9 +65,7 @@ class Rows:
 
     def subset(self, rows):
         """A new ``Rows`` holding a copy of the given rows."""
-        sw = None if self.sample_weight is None else self.sample_weight[rows]
-        y = None if self.y is None else self.y[rows]
-        return Rows(self.X[rows], self.T[rows], sw, y)
+        return Rows(*self.take(rows), None if self.y is None else self.y[rows])
 
     def take(self, rows):
         """The batch (X, T, sample_weight) of the given slice or index array."""
@@ -92,10 +91,9 @@ class _Snapshot:
     """Parameters, optimizer state and update count at the start of an epoch."""
 
     def __init__(self, trainer):
-        self.params = trainer.net.params.copy()
-        self.arrays = {k: v.copy() for k, v in trainer.opt_state.items() if isinstance(v, np.ndarray)}
-        self.scalars = {k: v for k, v in trainer.opt_state.items() if not isinstance(v, np.ndarray)}
-        self.n_updates = trainer.n_updates
+        self.params = np.empty_like(trainer.net.params)
+        self.arrays = {k: np.empty_like(v) for k, v in trainer.opt_state.items() if isinstance(v, np.ndarray)}
+        self.take(trainer)
 
     def take(self, trainer):
         np.copyto(self.params, trainer.net.params)
@@ -238,12 +236,7 @@ class Trainer:
         for start in range(0, val.n_rows, chunk_size):
             rows = slice(start, start + chunk_size)
             X, T, sw = val.take(rows)
-            raw = self.net.forward(X)[0]
-            per_sample = self.loss.value(T, raw)
-            if sw is None:
-                total += float(per_sample.sum(dtype=np.float64))
-            else:
-                total += float(np.dot(per_sample, sw))
+            total += weighted_sum(self.loss.value(T, self.net.forward(X)[0]), sw)
         return total / val.weight + self.net.penalty(self.alpha, n_total)
 
     def _evaluate(self, val, score, n_total):
