@@ -74,10 +74,8 @@ class LeakyReLU:
     def backward(self, a, delta):
         # The sign of the output is the sign of the input, so the output suffices.
         if self.slope == 0.0:
-            delta[a <= 0] = 0.0
-        else:
-            delta[a <= 0] *= self.slope
-        return delta
+            return np.multiply(delta, a > 0, out=delta)
+        return np.multiply(delta, np.where(a > 0, 1.0, self.slope), out=delta)
 
 
 class GELU:

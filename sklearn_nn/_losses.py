@@ -127,9 +127,16 @@ class SoftmaxLogLoss(_SoftmaxLoss):
         return log_sum_exp(Z)[:, 0] - (T * Z).sum(axis=1)
 
     def value_and_gradient(self, T, Z, G):
-        softmax(Z, out=G)
+        # One pass gives both: with m the row maximum and E = exp(z - m),
+        # softmax = E / sum(E) and log-sum-exp = m + log(sum(E)).
+        m = Z.max(axis=1, keepdims=True)
+        np.subtract(Z, m, out=G)
+        np.exp(G, out=G)
+        total = G.sum(axis=1, keepdims=True)
+        values = (m + np.log(total))[:, 0] - (T * Z).sum(axis=1)
+        G /= total
         G -= T
-        return self.value(T, Z)
+        return values
 
 
 class SoftmaxSquaredError(_SoftmaxLoss):

@@ -17,17 +17,9 @@ penalty unchanged (see ``Network.objective``).
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS
-
-
-def _matmul_into(A, B, out):
-    """out = A @ B for a dense or sparse A; returns out."""
-    if sp.issparse(A):
-        out[...] = A @ B
-        return out
-    return np.matmul(A, B, out=out)
+from ._linalg import axpy, matmul_into
 
 
 def weighted_sum(values, sample_weight):
@@ -38,15 +30,19 @@ def weighted_sum(values, sample_weight):
 
 
 class Workspace:
-    """Work arrays for one batch size: each layer's output z and its delta dJ/dz.
+    """Work arrays for one batch size: each layer's output z and delta dJ/dz, and a gradient.
 
     The training loop keeps one per batch size, so the forward and backward
-    passes allocate nothing for the layer outputs and deltas.
+    passes allocate nothing. ``grad`` is a flat buffer laid out like the
+    parameters, with its per-layer views made once.
     """
 
-    def __init__(self, layer_sizes, n_rows, dtype):
+    def __init__(self, net, n_rows):
+        layer_sizes, dtype = net.layer_sizes, net.dtype
         self.z = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
         self.delta = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
+        self.grad = np.empty(net.n_params, dtype=dtype)
+        self.grad_views = net.unflatten(self.grad)
 
 
 class Network:
@@ -135,7 +131,7 @@ class Network:
             if workspace is None:
                 z = np.asarray(a @ W)
             else:
-                z = _matmul_into(a, W, workspace.z[layer])
+                z = matmul_into(a, W, workspace.z[layer])
             z += b
             if layer < self.n_layers - 1:
                 saved.append(act.forward(z))
@@ -151,9 +147,12 @@ class Network:
         ``workspace.delta`` when a workspace is given.
         """
         act = ACTIVATIONS[self.activation]
-        gcoefs, gintercepts = self.unflatten(grad)
+        if workspace is not None and grad is workspace.grad:
+            gcoefs, gintercepts = workspace.grad_views
+        else:
+            gcoefs, gintercepts = self.unflatten(grad)
         for layer in range(self.n_layers - 1, -1, -1):
-            _matmul_into(inputs[layer].T, delta, gcoefs[layer])
+            matmul_into(inputs[layer].T, delta, gcoefs[layer])
             if self.fit_intercept:
                 delta.sum(axis=0, out=gintercepts[layer])
             else:
@@ -163,7 +162,7 @@ class Network:
                 delta = (
                     delta @ W_T
                     if workspace is None
-                    else np.matmul(delta, W_T, out=workspace.delta[layer - 1])
+                    else matmul_into(delta, W_T, workspace.delta[layer - 1])
                 )
                 act.backward(saved[layer - 1], delta)
         return grad
@@ -173,6 +172,8 @@ class Network:
     # ------------------------------------------------------------------
     def penalty(self, alpha, n_total):
         """alpha / (2 n) * sum of squared weights."""
+        if alpha == 0.0:
+            return 0.0
         W = self.params[: self.n_weights]
         return 0.5 * alpha / n_total * float(np.dot(W, W))
 
@@ -212,13 +213,13 @@ class Network:
         J = data_loss + self.penalty(alpha, n_total)
         if grad is not None:
             self.backward(inputs, saved, delta, grad, workspace)
-            W = self.params[: self.n_weights]
-            grad[: self.n_weights] += (alpha / n_total) * W
+            if alpha != 0.0:
+                axpy(alpha / n_total, self.params[: self.n_weights], grad[: self.n_weights])
         return J
 
     def workspace(self, n_rows):
         """Work arrays for batches of ``n_rows`` rows."""
-        return Workspace(self.layer_sizes, n_rows, self.dtype)
+        return Workspace(self, n_rows)
 
     def predict_raw(self, X, chunk_size=None):
         """Raw outputs for X, computed in row chunks to bound memory."""

@@ -5,9 +5,16 @@ returns its state (a dict of arrays aligned with the flat buffer) and
 ``step(params, grad, state, lr)`` updates ``params`` in place with a few
 whole-buffer operations. The learning rate is always an argument: schedules
 live in ``_schedules`` and never inside an optimizer.
+
+``step`` may overwrite ``grad``: the gradient is spent once the update is
+made, and reusing its buffer as scratch space keeps every update free of
+temporary arrays (``axpy`` adds a multiple of one buffer to another in a
+single pass).
 """
 
 import numpy as np
+
+from ._linalg import axpy
 
 
 class SGD:
@@ -29,14 +36,14 @@ class SGD:
 
     def step(self, params, grad, state, lr):
         if self.momentum == 0.0:
-            params -= lr * grad
+            axpy(-lr, grad, params)
             return
         v = state["velocity"]
         v *= self.momentum
-        v -= lr * grad
+        axpy(-lr, grad, v)
         if self.nesterov:
-            params += self.momentum * v
-            params -= lr * grad
+            axpy(self.momentum, v, params)
+            axpy(-lr, grad, params)
         else:
             params += v
 
@@ -62,15 +69,15 @@ class Adam:
         state["t"] += 1
         t = state["t"]
         m *= b1
-        m += (1.0 - b1) * grad
+        axpy(1.0 - b1, grad, m)
         v *= b2
-        v += (1.0 - b2) * (grad * grad)
+        grad *= grad
+        axpy(1.0 - b2, grad, v)
         step_size = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-        denom = np.sqrt(v)
+        denom = np.sqrt(v, out=grad)
         denom += self.epsilon
         np.divide(m, denom, out=denom)
-        denom *= step_size
-        params -= denom
+        axpy(-step_size, denom, params)
 
 
 #: Registry of the first-order optimizers, solver name -> class.

@@ -111,11 +111,10 @@ class _Snapshot:
 
 
 class _Buffers:
-    """Work arrays of the training loop: the gradient, and one workspace per batch size."""
+    """Work arrays of the training loop: one network workspace per batch size."""
 
     def __init__(self, net):
         self.net = net
-        self.grad = np.empty_like(net.params)
         self._workspaces = {}
 
     def workspace(self, n_rows):
@@ -345,20 +344,20 @@ class Trainer:
         epoch then ends before that update.
         """
         total, first_lr = 0.0, None
-        for X, T, sw in train.batches(batch, order):
-            with np.errstate(over="ignore", invalid="ignore"):
-                J = self.net.objective(
-                    X, T, sw, self.loss, self.alpha, n_total, buffers.grad, buffers.workspace(X.shape[0])
-                )
-            if not np.isfinite(J):
-                return np.nan, first_lr
-            lr = self.schedule(self.n_updates)
-            first_lr = lr if first_lr is None else first_lr
-            self.optimizer.step(self.net.params, buffers.grad, self.opt_state, lr)
-            self.n_updates += 1
-            total += J * (X.shape[0] if sw is None else float(sw.sum(dtype=np.float64)))
-            if interrupt.requested:
-                break
+        net, loss, optimizer = self.net, self.loss, self.optimizer
+        with np.errstate(over="ignore", invalid="ignore"):
+            for X, T, sw in train.batches(batch, order):
+                ws = buffers.workspace(X.shape[0])
+                J = net.objective(X, T, sw, loss, self.alpha, n_total, ws.grad, ws)
+                if not np.isfinite(J):
+                    return np.nan, first_lr
+                lr = self.schedule(self.n_updates)
+                first_lr = lr if first_lr is None else first_lr
+                optimizer.step(net.params, ws.grad, self.opt_state, lr)
+                self.n_updates += 1
+                total += J * (X.shape[0] if sw is None else float(sw.sum(dtype=np.float64)))
+                if interrupt.requested:
+                    break
         return total / train.weight, first_lr
 
     def _should_stop(self, cfg, outcome):

@@ -15,7 +15,7 @@ LR = 0.05
 def test_plain_sgd_step():
     opt, theta = SGD(momentum=0.0), THETA.copy()
     state = opt.init(theta)
-    opt.step(theta, G1, state, LR)
+    opt.step(theta, G1.copy(), state, LR)
     np.testing.assert_allclose(theta, THETA - LR * G1, rtol=0, atol=1e-15)
 
 
@@ -24,8 +24,8 @@ def test_momentum_two_steps(nesterov):
     mu = 0.9
     opt, theta = SGD(momentum=mu, nesterov=nesterov), THETA.copy()
     state = opt.init(theta)
-    opt.step(theta, G1, state, LR)
-    opt.step(theta, G2, state, LR)
+    opt.step(theta, G1.copy(), state, LR)
+    opt.step(theta, G2.copy(), state, LR)
     v1 = -LR * G1
     v2 = mu * v1 - LR * G2
     if nesterov:
@@ -40,8 +40,8 @@ def test_adam_two_steps():
     b1, b2, eps = 0.9, 0.999, 1e-8
     opt, theta = Adam(b1, b2, eps), THETA.copy()
     state = opt.init(theta)
-    opt.step(theta, G1, state, LR)
-    opt.step(theta, G2, state, LR)
+    opt.step(theta, G1.copy(), state, LR)
+    opt.step(theta, G2.copy(), state, LR)
     expected = THETA.copy()
     m = v = np.zeros_like(THETA)
     for t, g in enumerate([G1, G2], start=1):
@@ -63,7 +63,7 @@ def test_adam_two_steps():
 def test_first_adam_step_has_size_lr():
     """With zero moments the first step moves every coordinate by about lr * sign(g)."""
     opt, theta = Adam(), THETA.copy()
-    opt.step(theta, G1, opt.init(theta), LR)
+    opt.step(theta, G1.copy(), opt.init(theta), LR)
     np.testing.assert_allclose(theta - THETA, -LR * np.sign(G1), rtol=1e-5)
 
 
