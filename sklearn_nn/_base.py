@@ -39,8 +39,6 @@ from ._optimizers import OPTIMIZERS
 from ._schedules import SCHEDULES, make_schedule
 from ._training import LoopConfig, Rows, Trainer, new_history
 
-_PREDICT_CHUNK = 8192
-
 _DIVERGENCE_MESSAGE = (
     "The training objective became non-finite (inf or NaN) at epoch {epoch}: "
     "the optimization diverged. Training stopped and the last finite parameters "
@@ -209,7 +207,9 @@ class BaseGD(BaseEstimator):
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
             )
-        return train.subset(train_idx), train.subset(val_idx)
+        # The training rows stay in X and are gathered batch by batch; only the
+        # (smaller) validation set is copied.
+        return train.subset(train_idx, copy=False), train.subset(val_idx)
 
     def _build(self, train):
         """Create and initialise the network and the loss for a fresh fit."""
@@ -272,9 +272,7 @@ class BaseGD(BaseEstimator):
         if self.scoring == "loss":
             return None
         if self.scoring is None:
-            return lambda: self._score_raw(
-                self._trainer.net.predict_raw(val.X, chunk_size=_PREDICT_CHUNK), val
-            )
+            return lambda: self._score_raw(self._trainer.net.predict_raw(val.X), val)
         scorer = check_scoring(self, scoring=self.scoring)
         if val.sample_weight is None:
             return lambda: scorer(self, val.X, val.y)
@@ -387,7 +385,7 @@ class BaseGD(BaseEstimator):
         X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False)
         if sp.issparse(X):
             X = X.tocsr()
-        return self._trainer.net.predict_raw(X, chunk_size=_PREDICT_CHUNK)
+        return self._trainer.net.predict_raw(X)
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -457,14 +455,31 @@ class ClassifierGDMixin(ClassifierMixin):
                 )
         self._binarizer = binarizer
         self.classes_ = binarizer.classes_
-        return binarizer.transform(y).astype(dtype, copy=False), sample_weight
+        return self._indicators(y), sample_weight
 
     def _encode_validation_targets(self, y, dtype):
         check_classification_targets(y)
         unseen = np.setdiff1d(unique_labels(y), self._binarizer.classes_)
         if len(unseen):
             raise ValueError(f"y_val has classes not seen in y: {unseen}.")
-        return self._binarizer.transform(y).astype(dtype, copy=False)
+        return self._indicators(y)
+
+    def _indicators(self, y):
+        """0/1 targets, one column per output unit, as uint8.
+
+        A byte per entry is an eighth of float64; the losses promote it to
+        the dtype of the outputs. Built without the integer matrix of
+        ``LabelBinarizer.transform``, so memory stays small for large y.
+        """
+        binarizer = self._binarizer
+        if binarizer.y_type_.startswith("multilabel"):
+            return binarizer.transform(y).astype(np.uint8)
+        codes = np.searchsorted(binarizer.classes_, y)
+        if len(binarizer.classes_) == 2:
+            return (codes == 1).astype(np.uint8).reshape(-1, 1)
+        T = np.zeros((codes.shape[0], len(binarizer.classes_)), dtype=np.uint8)
+        T[np.arange(codes.shape[0]), codes] = 1
+        return T
 
     def _apply_class_weight(self, y, sample_weight, binarizer, incremental, dtype):
         if self.class_weight is None:

@@ -160,9 +160,7 @@ class Network:
             if layer > 0:
                 W_T = self.coefs[layer].T
                 delta = (
-                    delta @ W_T
-                    if workspace is None
-                    else matmul_into(delta, W_T, workspace.delta[layer - 1])
+                    delta @ W_T if workspace is None else matmul_into(delta, W_T, workspace.delta[layer - 1])
                 )
                 act.backward(saved[layer - 1], delta)
         return grad
@@ -221,10 +219,19 @@ class Network:
         """Work arrays for batches of ``n_rows`` rows."""
         return Workspace(self, n_rows)
 
+    @property
+    def chunk_rows(self):
+        """Rows per chunk when evaluating many rows: layer outputs of about 4 MiB."""
+        return max(64, (4 << 20) // (self.dtype.itemsize * sum(self.layer_sizes[1:])))
+
     def predict_raw(self, X, chunk_size=None):
-        """Raw outputs for X, computed in row chunks to bound memory."""
+        """Raw outputs for X, computed in chunks of rows to bound memory.
+
+        ``chunk_size`` defaults to ``chunk_rows``.
+        """
         n = X.shape[0]
-        if chunk_size is None or n <= chunk_size:
+        chunk_size = chunk_size or self.chunk_rows
+        if n <= chunk_size:
             return self.forward(X)[0]
         out = np.empty((n, self.layer_sizes[-1]), dtype=self.dtype)
         for start in range(0, n, chunk_size):

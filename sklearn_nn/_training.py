@@ -42,45 +42,55 @@ class Rows:
 
     Parameters
     ----------
-    X : ndarray or CSR matrix of shape (n_rows, n_features)
-    T : ndarray of shape (n_rows, n_outputs)
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    T : ndarray of shape (n_samples, n_outputs)
         Targets encoded for the loss.
-    sample_weight : ndarray of shape (n_rows,) or None
+    sample_weight : ndarray of shape (n_samples,) or None
     y : array-like, optional
         The targets as the user gave them (for scorers).
+    index : ndarray of int, optional
+        The rows of the arrays that belong to this set. Batches are gathered
+        through it, so a subset of a large X costs an index array, not a copy.
     """
 
-    def __init__(self, X, T, sample_weight=None, y=None):
+    def __init__(self, X, T, sample_weight=None, y=None, index=None):
         self.X, self.T, self.sample_weight, self.y = X, T, sample_weight, y
+        self.index = index
 
     @property
     def n_rows(self):
-        return self.X.shape[0]
+        return self.X.shape[0] if self.index is None else self.index.shape[0]
 
     @property
     def weight(self):
         if self.sample_weight is None:
             return float(self.n_rows)
-        return float(self.sample_weight.sum(dtype=np.float64))
+        sw = self.sample_weight if self.index is None else self.sample_weight[self.index]
+        return float(sw.sum(dtype=np.float64))
 
-    def subset(self, rows):
-        """A new ``Rows`` holding a copy of the given rows."""
-        return Rows(*self.take(rows), None if self.y is None else self.y[rows])
+    def subset(self, rows, copy=True):
+        """The given rows as a new ``Rows``: copied, or selected through an index."""
+        index = rows if self.index is None else self.index[rows]
+        if not copy:
+            return Rows(self.X, self.T, self.sample_weight, self.y, index)
+        return Rows(*self.take(rows), None if self.y is None else self.y[index])
 
     def take(self, rows):
         """The batch (X, T, sample_weight) of the given slice or index array."""
+        if self.index is not None:
+            rows = self.index[rows]
         sw = None if self.sample_weight is None else self.sample_weight[rows]
         return self.X[rows], self.T[rows], sw
 
     def batches(self, batch, order=None):
         """Yield (X, T, sample_weight) batches of ``batch`` rows in the given order.
 
-        A full batch is the data itself (no copy); otherwise rows are gathered
-        by slice or, when shuffled, by index.
+        A full batch of unindexed rows is the data itself (no copy); otherwise
+        rows are gathered by slice or, when shuffled, by index.
         """
         n = self.n_rows
         if batch >= n:
-            yield self.X, self.T, self.sample_weight
+            yield self.take(slice(None)) if self.index is not None else (self.X, self.T, self.sample_weight)
             return
         for start in range(0, n, batch):
             stop = min(start + batch, n)
@@ -229,9 +239,9 @@ class Trainer:
         self.optimizer, self.schedule = optimizer, schedule
 
     # ------------------------------------------------------------------
-    def validation_loss(self, val, n_total, chunk_size=4096):
+    def validation_loss(self, val, n_total):
         """J on validation rows: weighted mean loss plus the training penalty."""
-        total = 0.0
+        total, chunk_size = 0.0, self.net.chunk_rows
         for start in range(0, val.n_rows, chunk_size):
             rows = slice(start, start + chunk_size)
             X, T, sw = val.take(rows)
