@@ -256,13 +256,17 @@ class Trainer:
             val_score = -val_loss if score is None else score()
         return val_loss, val_score
 
+    @staticmethod
+    def _clock_start(history):
+        """The origin of ``history['time']``: now, less the time of earlier calls."""
+        return time.perf_counter() - (history["time"][-1] if history["time"] else 0.0)
+
     def _record(self, history, t0, loss, lr, val_loss, val_score, verbose):
-        offset = history["time"][-1] if history["time"] else 0.0
         history["loss"].append(loss)
         history["learning_rate"].append(lr)
         history["val_loss"].append(val_loss)
         history["val_score"].append(val_score)
-        history["time"].append(offset + time.perf_counter() - t0)
+        history["time"].append(time.perf_counter() - t0)
         if verbose:
             line = f"Iteration {len(history['loss'])}, loss = {loss:.8f}"
             if not np.isnan(val_loss):
@@ -304,7 +308,7 @@ class Trainer:
         order = np.arange(n) if cfg.shuffle and batch < n else None
         last_good = _Snapshot(self)
         buffers = _Buffers(self.net)
-        t0 = time.perf_counter()
+        t0 = self._clock_start(history)
         outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
         with _deferred_sigint() as interrupt:
             try:
@@ -398,7 +402,7 @@ class Trainer:
         net, params = self.net, self.net.params
         grad = np.empty_like(params)
         start_params = params.copy()
-        t0 = time.perf_counter()
+        t0 = self._clock_start(history)
         X = train.X if not sp.issparse(train.X) else train.X.tocsr()
 
         def fun(theta):

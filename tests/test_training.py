@@ -162,6 +162,28 @@ def test_history_records_every_epoch():
     assert np.all(np.isnan(h["val_loss"])) and est.validation_scores_ is None
 
 
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_history_time_is_elapsed_wall_time(solver):
+    """history_['time'] is the time since the start of training, continued by partial_fit."""
+    import time
+
+    est = MLPClassifierScratch(hidden_layer_sizes=(10,), solver=solver, max_iter=30, tol=0, random_state=0)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X_TR, Y_TR)
+    elapsed = time.perf_counter() - start
+    times = np.asarray(est.history_["time"])
+    assert np.all(np.diff(times) > 0)
+    assert times[-1] <= elapsed
+    # Every epoch costs about the same: the record is the clock, not a running sum of clocks.
+    assert times[-1] < 0.5 * len(times) * elapsed
+    if solver == "sgd":
+        before = time.perf_counter()
+        est.partial_fit(X_TR, Y_TR)
+        assert times[-1] < est.history_["time"][-1] <= times[-1] + (time.perf_counter() - before)
+
+
 def test_minibatch_loss_is_the_objective_at_the_start():
     """With a negligible rate the parameters stay put, so every batch estimate
     averages to the full-data objective J at the initial parameters."""
