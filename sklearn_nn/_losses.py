@@ -71,9 +71,20 @@ class SigmoidLogLoss(_SigmoidLoss):
         return (np.logaddexp(0.0, Z) - T * Z).sum(axis=1)
 
     def value_and_gradient(self, T, Z, G):
-        expit(Z, out=G)
+        # One exponential gives both: with e = exp(-|z|) in (0, 1],
+        # log(1 + e^z) = max(z, 0) + log1p(e), and s(z) is 1 / (1 + e) for
+        # z >= 0 and e / (1 + e) otherwise.
+        np.abs(Z, out=G)
+        np.negative(G, out=G)
+        np.exp(G, out=G)
+        values = np.log1p(G)
+        values += np.maximum(Z, 0.0)
+        values -= T * Z
+        numerator = np.where(Z >= 0, 1.0, G)
+        G += 1.0
+        np.divide(numerator, G, out=G)
         G -= T
-        return self.value(T, Z)
+        return values.sum(axis=1)
 
 
 class SigmoidSquaredError(_SigmoidLoss):
