@@ -19,7 +19,21 @@ penalty unchanged (see ``Network.objective``).
 import numpy as np
 
 from ._activations import ACTIVATIONS
-from ._linalg import axpy, matmul_into
+
+
+def matmul_into(A, B, out):
+    """out = A @ B for a dense or sparse A; returns out.
+
+    A product whose inner dimension is 1 (the weight gradient of a single
+    row) is an outer product, which broadcasting computes faster than GEMM.
+    """
+    if not isinstance(A, np.ndarray):
+        out[...] = A @ B  # sparse
+    elif A.shape[1] == 1:
+        np.multiply(A, B, out=out)
+    else:
+        np.dot(A, B, out=out)
+    return out
 
 
 def weighted_sum(values, sample_weight):
@@ -212,7 +226,7 @@ class Network:
         if grad is not None:
             self.backward(inputs, saved, delta, grad, workspace)
             if alpha != 0.0:
-                axpy(alpha / n_total, self.params[: self.n_weights], grad[: self.n_weights])
+                grad[: self.n_weights] += (alpha / n_total) * self.params[: self.n_weights]
         return J
 
     def workspace(self, n_rows):

@@ -8,13 +8,11 @@ live in ``_schedules`` and never inside an optimizer.
 
 ``step`` may overwrite ``grad``: the gradient is spent once the update is
 made, and reusing its buffer as scratch space keeps every update free of
-temporary arrays (``axpy`` adds a multiple of one buffer to another in a
-single pass).
+temporary arrays. Only NumPy's in-place operations are used (no BLAS calls),
+so an update costs the same whatever the BLAS thread settings.
 """
 
 import numpy as np
-
-from ._linalg import axpy
 
 
 class SGD:
@@ -35,15 +33,16 @@ class SGD:
         return {"velocity": np.zeros_like(params)}
 
     def step(self, params, grad, state, lr):
+        step = np.multiply(grad, lr, out=grad)  # lr * g
         if self.momentum == 0.0:
-            axpy(-lr, grad, params)
+            params -= step
             return
         v = state["velocity"]
         v *= self.momentum
-        axpy(-lr, grad, v)
+        v -= step
         if self.nesterov:
-            axpy(self.momentum, v, params)
-            axpy(-lr, grad, params)
+            params -= step
+            params += np.multiply(v, self.momentum, out=grad)
         else:
             params += v
 
@@ -68,16 +67,22 @@ class Adam:
         m, v = state["m"], state["v"]
         state["t"] += 1
         t = state["t"]
+        # m <- b1 (m - g) + g equals b1 m + (1 - b1) g and leaves g intact.
+        m -= grad
         m *= b1
-        axpy(1.0 - b1, grad, m)
-        v *= b2
+        m += grad
+        # v <- b2 v + (1 - b2) g^2, in that order: written like m, the
+        # difference v - g^2 would cancel and lose digits when b2 is near 1.
         grad *= grad
-        axpy(1.0 - b2, grad, v)
+        grad *= 1.0 - b2
+        v *= b2
+        v += grad
         step_size = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-        denom = np.sqrt(v, out=grad)
-        denom += self.epsilon
-        np.divide(m, denom, out=denom)
-        axpy(-step_size, denom, params)
+        update = np.sqrt(v, out=grad)
+        update += self.epsilon
+        np.divide(m, update, out=update)
+        update *= step_size
+        params -= update
 
 
 #: Registry of the first-order optimizers, solver name -> class.
