@@ -364,9 +364,18 @@ class LossCurveDisplay:
             raise ValueError(f"learning_rate has {rate.shape[0]} epochs but loss has {epochs.shape[0]}.")
         if finite.size == 0 or finite.min() == finite.max():
             return
-        self.learning_rate_ax_ = self.ax_.twinx()
-        (self.learning_rate_line_,) = self.learning_rate_ax_.plot(
-            epochs, rate, color="0.5", linestyle="--", linewidth=1, label="learning rate"
+        self.learning_rate_ax_ = twin = self.ax_.twinx()
+        (self.learning_rate_line_,) = twin.plot(
+            epochs,
+            rate,
+            color="0.5",
+            linestyle="--",
+            linewidth=1,
+            drawstyle="steps-post",
+            label="learning rate",
         )
-        self.learning_rate_ax_.set_yscale("log")
-        self.learning_rate_ax_.set_ylabel("learning rate")
+        twin.set_yscale("log")
+        twin.set_ylabel("learning rate")
+        # Keep the loss curves and their legend above the learning rate.
+        self.ax_.set_zorder(twin.get_zorder() + 1)
+        self.ax_.patch.set_visible(False)
