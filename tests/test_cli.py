@@ -725,8 +725,9 @@ def test_python_m_sklearn_nn():
 def test_console_script():
     result = _subprocess("--version", executable=("sklearn-nn",))
     assert result.returncode == 0 and result.stdout.startswith("sklearn-nn ")
-    result = _subprocess("train", "--model", "mlp", executable=("sklearn-nn",))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = _subprocess("train", "--dataset", "iris", executable=("sklearn-nn",))
+    assert result.returncode == 2
+    assert result.stderr == "sklearn-nn: error: the following arguments are required: --model\n"
 
 
 @pytest.mark.slow
