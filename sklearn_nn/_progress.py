@@ -150,7 +150,7 @@ class Reporter:
         if self.quiet:
             yield
             return
-        if not self.use_rich:
+        if not (self.use_rich and self.stream.isatty()):
             self.note(f"{text} ...")
             yield
             return

@@ -1,5 +1,6 @@
 """The sklearn-nn command line: every subcommand, its outputs, and its errors."""
 
+import importlib.util
 import io
 import os
 import shutil
@@ -29,6 +30,11 @@ from sklearn_nn._models import MODELS, models_for
 from sklearn_nn._progress import Reporter
 
 ROOT = Path(__file__).resolve().parents[1]
+
+needs_matplotlib = pytest.mark.skipif(
+    importlib.util.find_spec("matplotlib") is None, reason="the report needs matplotlib (the plot extra)"
+)
+needs_rich = pytest.mark.skipif(importlib.util.find_spec("rich") is None, reason="rich is not installed")
 
 IRIS_MODELS = [
     "LogisticRegressionGD",
@@ -193,6 +199,7 @@ def test_datasets_are_bundled_or_generated_and_fixed():
     assert np.array_equal(xor.y, (xor.X["x0"] > 0) ^ (xor.X["x1"] > 0))
 
 
+@needs_matplotlib
 def test_report_files(capsys, tmp_path):
     report = tmp_path / "report"
     status, out, err = run(capsys, "compare", "--quick", "--dataset", "iris", "--report", str(report))
@@ -220,6 +227,7 @@ def test_report_files(capsys, tmp_path):
     assert str(report / "loss_curves.png") in err
 
 
+@needs_matplotlib
 def test_report_regression_figures(capsys, tmp_path):
     status, _, err = run(
         capsys, "compare", "--quick", "--dataset", "diabetes", "--quiet", "--report", str(tmp_path)
@@ -665,6 +673,7 @@ def test_plain_progress_draws_a_bar_on_a_terminal():
     assert text.endswith("\r")  # the bar is wiped at the end
 
 
+@needs_rich
 def test_rich_progress_keeps_the_milestones():
     stream = _Terminal()
     with Reporter(stream=stream, use_rich=True).progress(2, "fitting") as progress:
@@ -682,7 +691,7 @@ def test_quiet_reporter_writes_nothing():
     assert stream.getvalue() == ""
 
 
-@pytest.mark.parametrize("rich", [True, False])
+@pytest.mark.parametrize("rich", [pytest.param(True, marks=needs_rich), False])
 def test_compare_reports_progress_per_model(capsys, monkeypatch, rich):
     monkeypatch.setattr(_progress, "rich_available", lambda: rich)
     status, out, err = run(capsys, "compare", "--quick", "--dataset", "iris", "--format", "csv")
