@@ -281,6 +281,10 @@ def _train(args, reporter):
     spec = MODELS[args.model]
     params = parse_params(args.param)
     check_params(spec, params)
+    try:  # scikit-learn's parameter check, before the data are loaded
+        spec.make(False).set_params(**params)._validate_params()
+    except InvalidParameterError as exc:
+        raise InputError(f"invalid --param value: {exc}") from None
     data = _load_data(args)
     for line in data.notes:
         reporter.note(line)
@@ -291,8 +295,6 @@ def _train(args, reporter):
             start = time.perf_counter()
             try:
                 pipeline.fit(data.X, data.y)
-            except InvalidParameterError as exc:
-                raise InputError(f"invalid --param value: {exc}") from None
             except ValueError as exc:
                 raise InputError(f"cannot fit {spec.name} on {data.name}: {exc}") from None
             seconds = time.perf_counter() - start

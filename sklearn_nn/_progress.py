@@ -146,11 +146,11 @@ class Reporter:
 
     @contextmanager
     def status(self, text):
-        """Say what is running: a spinner with rich, one line otherwise."""
-        if self.quiet:
+        """Say on a terminal what is running: a spinner with rich, one line otherwise."""
+        if self.quiet or not self.stream.isatty():
             yield
             return
-        if not (self.use_rich and self.stream.isatty()):
+        if not self.use_rich:
             self.note(f"{text} ...")
             yield
             return

@@ -682,6 +682,14 @@ def test_rich_progress_keeps_the_milestones():
     assert "A: done" in stream.getvalue() and "B: done" in stream.getvalue()
 
 
+def test_status_line_on_a_terminal_only():
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        with Reporter(stream=stream, use_rich=False).status("fitting mlp"):
+            pass
+    assert terminal.getvalue() == "fitting mlp ...\n" and pipe.getvalue() == ""
+
+
 def test_quiet_reporter_writes_nothing():
     stream = _Terminal()
     reporter = Reporter(quiet=True, stream=stream)
