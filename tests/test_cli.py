@@ -771,3 +771,14 @@ def test_main_job_compare_quick_on_digits():
         assert 0.95 < accuracy <= 1.0 and accuracy_std < 0.05 and 0 < log_loss < 0.3 and fit_time > 0, name
     assert rows["MLPClassifierScratch"][0] == pytest.approx(rows["sklearn MLPClassifier"][0], abs=0.01)
     assert "ConvergenceWarning:" not in result.stderr
+
+
+def test_missing_pandas_gives_one_line_and_status_2(monkeypatch, capsys):
+    """The console script's entry point explains how to get pandas instead of failing on an import."""
+    from sklearn_nn.__main__ import main as entry
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # makes `import pandas` raise ImportError
+    assert entry(["compare", "--dataset", "iris"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert 'pip install "sklearn_nn[cli]"' in err and "pandas" in err
