@@ -13,7 +13,8 @@ def main(argv=None):
         import pandas  # noqa: F401
     except ImportError:
         print(
-            'sklearn-nn: error: the command line needs pandas; install it with: pip install "sklearn_nn[cli]"',
+            "sklearn-nn: error: the command line needs pandas; install it with: "
+            'pip install "sklearn_nn[cli]"',
             file=sys.stderr,
         )
         return 2
