@@ -1,0 +1,435 @@
+"""Sections ``w1`` (MLP epoch time and accuracy) and ``gflops`` (achieved GFLOP/s against a GEMM loop).
+
+Workload W1
+-----------
+``make_classification(n_samples=train + test, n_features=100, n_informative=50,
+n_classes=10, random_state=0)``, split into the first ``train`` rows (20000)
+and the last ``test`` rows (5000). Network: 100 inputs, hidden layers
+(256, 128) with ReLU, 10 softmax outputs, cross-entropy, ``alpha=1e-4``,
+``random_state=0``. Fixed epochs: ``max_iter=E``, ``tol=0``,
+``n_iter_no_change=10**9`` (ConvergenceWarning silenced). For (solver, batch,
+dtype) in {adam, sgd} x {1, 32, 200, full} x {float64, float32}:
+
+- adam: ``learning_rate_init=1e-3``, betas (0.9, 0.999), eps 1e-8;
+- sgd: plain SGD without momentum, ``momentum=0``, ``learning_rate_init=0.01``;
+- full batch: ``batch_size`` = the number of training rows.
+
+Systems: scikit-learn's ``MLPClassifier``, our ``MLPClassifierScratch`` with
+the same parameters, and (when importable) PyTorch CPU running the same loop:
+``nn.Sequential(Linear(100, 256), ReLU, Linear(256, 128), ReLU, Linear(128, 10))``
+in the same dtype, Glorot-uniform initialisation like scikit-learn's, and per
+epoch a random permutation of the row indices, each batch gathered by index,
+forward, ``cross_entropy + alpha / (2 * batch) * sum ||W||^2`` (weights only,
+scikit-learn's penalty), backward, ``torch.optim.Adam(lr=1e-3, betas=(0.9,
+0.999), eps=1e-8)`` or ``torch.optim.SGD(lr=0.01)``. A full batch is the whole
+tensor (permuting it would change nothing). The data become tensors once,
+outside the timing.
+
+Time per epoch = wall time of the fit / E. Batch 1 fits (and in quick mode
+batch 32 fits) run on a subsample of the training rows, the first ``rows``,
+and their time is scaled to a ``train``-row epoch:
+s/epoch = wall / E * train / rows; the table labels them. After its timed fit, each system's accuracy
+on the held-out rows is reported in the same table, so a speed-up can never
+come from doing less work.
+
+GFLOP/s
+-------
+For batch 200, 32 and full, per epoch of R rows through layers
+100 -> 256 -> 128 -> 10 (n_weights = 100*256 + 256*128 + 128*10 = 59648):
+
+    FLOP = 2 R n_weights          (forward:  Z_l = A_{l-1} W_l)
+         + 2 R n_weights          (backward: G_l = A_{l-1}^T D_l)
+         + 2 R (n_weights - 100*256)   (backward: D_{l-1} = D_l W_l^T, not for the input layer)
+         = 6 R n_weights - 2 R * 100 * 256
+
+Achieved GFLOP/s = FLOP / (our s/epoch) / 1e9. The peak is measured on the
+same shapes: one epoch of exactly those eight GEMMs per batch (forward
+batch x 100 @ 100 x 256, @ 256 x 128, @ 128 x 10; weight gradients of the three
+layers; delta propagation of the two upper ones) with preallocated outputs,
+``np.matmul(..., out=...)``, same dtype and threads. Fraction of peak =
+GEMM-loop seconds / our seconds. Our fits and the GEMM loop alternate.
+"""
+
+import time
+from functools import partial
+
+import numpy as np
+from bench_common import (
+    TORCH_SKIPPED,
+    Section,
+    Table,
+    Target,
+    alternate,
+    fmt_acc,
+    fmt_ratio,
+    fmt_seconds,
+    log,
+    median,
+    quiet,
+    timed,
+)
+from sklearn.datasets import make_classification
+from sklearn.neural_network import MLPClassifier
+
+from sklearn_nn import MLPClassifierScratch
+
+N_FEATURES, HIDDEN, N_CLASSES = 100, (256, 128), 10
+ALPHA = 1e-4
+BATCHES = (1, 32, 200, "full")
+SOLVERS = ("adam", "sgd")
+DTYPES = (np.float64, np.float32)
+LAYERS = (N_FEATURES, *HIDDEN, N_CLASSES)
+N_WEIGHTS = sum(a * b for a, b in zip(LAYERS[:-1], LAYERS[1:]))
+
+
+class W1Data:
+    """The W1 training and held-out rows, with per-dtype copies made once."""
+
+    def __init__(self, n_train, n_test):
+        X, y = make_classification(
+            n_samples=n_train + n_test,
+            n_features=N_FEATURES,
+            n_informative=50,
+            n_classes=N_CLASSES,
+            random_state=0,
+        )
+        self.n_train = n_train
+        self._X = {np.float64: (X[:n_train], X[n_train:])}
+        self.y_train, self.y_test = y[:n_train], y[n_train:]
+
+    def X(self, dtype):
+        """(X_train, X_test) in ``dtype`` (C-contiguous)."""
+        if dtype not in self._X:
+            train, test = self._X[np.float64]
+            self._X[dtype] = (np.ascontiguousarray(train, dtype), np.ascontiguousarray(test, dtype))
+        return self._X[dtype]
+
+
+def mlp_params(solver, batch_size, epochs):
+    """Constructor parameters shared by scikit-learn's MLPClassifier and ours."""
+    params = dict(
+        hidden_layer_sizes=HIDDEN,
+        activation="relu",
+        solver=solver,
+        alpha=ALPHA,
+        batch_size=batch_size,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        random_state=0,
+    )
+    if solver == "sgd":
+        params.update(momentum=0.0, learning_rate_init=0.01)
+    else:
+        params.update(learning_rate_init=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    return params
+
+
+def fit_estimator(cls, params, X, y, X_test, y_test):
+    """(fit seconds, held-out accuracy) of one estimator; the accuracy is not timed."""
+    est = cls(**params)
+    with quiet():
+        seconds, _ = timed(est.fit, X, y)
+    return seconds, float(est.score(X_test, y_test))
+
+
+class TorchLoop:
+    """The W1 network and training loop in PyTorch, on tensors made once per dtype."""
+
+    def __init__(self, torch, X, y, X_test, y_test):
+        self.torch = torch
+        self.X, self.y = torch.from_numpy(X), torch.from_numpy(np.asarray(y, dtype=np.int64))
+        self.X_test = torch.from_numpy(X_test)
+        self.y_test = torch.from_numpy(np.asarray(y_test, dtype=np.int64))
+
+    def _model(self):
+        torch, nn = self.torch, self.torch.nn
+        torch.manual_seed(0)
+        layers = []
+        for fan_in, fan_out in zip(LAYERS[:-1], LAYERS[1:]):
+            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+        model = nn.Sequential(*layers[:-1]).to(self.X.dtype)
+        with torch.no_grad():  # Glorot uniform for weights and biases, as scikit-learn's MLP
+            for layer in model:
+                if isinstance(layer, nn.Linear):
+                    bound = (6.0 / (layer.in_features + layer.out_features)) ** 0.5
+                    layer.weight.uniform_(-bound, bound)
+                    layer.bias.uniform_(-bound, bound)
+        return model
+
+    def fit(self, solver, batch, epochs, rows):
+        """(fit seconds, held-out accuracy) of ``epochs`` epochs on the first ``rows`` rows."""
+        torch = self.torch
+        F = torch.nn.functional
+        X, y = self.X[:rows], self.y[:rows]
+        t0 = time.perf_counter()
+        model = self._model()
+        weights = [layer.weight for layer in model if isinstance(layer, torch.nn.Linear)]
+        if solver == "adam":
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+        else:
+            opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        generator = torch.Generator().manual_seed(0)
+        for _ in range(epochs):
+            if batch >= rows:
+                batches = [(X, y)]
+            else:
+                perm = torch.randperm(rows, generator=generator)
+                batches = ((X[idx], y[idx]) for idx in torch.split(perm, batch))
+            for xb, yb in batches:
+                penalty = sum((w * w).sum() for w in weights)
+                loss = F.cross_entropy(model(xb), yb) + ALPHA / (2 * xb.shape[0]) * penalty
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+        seconds = time.perf_counter() - t0
+        with torch.no_grad():
+            accuracy = (model(self.X_test).argmax(dim=1) == self.y_test).double().mean().item()
+        return seconds, accuracy
+
+
+def _batch_label(batch, rows, n_train):
+    if batch == "full":
+        return f"full ({rows})"
+    if rows < n_train:
+        return f"{batch} ({rows}-row subsample, time x{n_train / rows:g})"
+    return str(batch)
+
+
+# ----------------------------------------------------------------------
+# W1
+# ----------------------------------------------------------------------
+def run_w1(settings, torch):
+    """Section W1: s/epoch and held-out accuracy of every system, ratios ours / others."""
+    data = W1Data(settings.w1_train, settings.w1_test)
+    n = data.n_train
+    systems = ["sklearn", "ours"] + (["torch"] if torch is not None else [])
+    results = {}
+    for dtype in DTYPES:
+        X, X_test = data.X(dtype)
+        loop = TorchLoop(torch, X, data.y_train, X_test, data.y_test) if torch is not None else None
+        # Warm-up (untimed): first calls of each library's code paths.
+        warm = mlp_params("adam", 32, 1)
+        fit_estimator(MLPClassifier, warm, X[:64], data.y_train[:64], X_test[:8], data.y_test[:8])
+        fit_estimator(MLPClassifierScratch, warm, X[:64], data.y_train[:64], X_test[:8], data.y_test[:8])
+        if loop is not None:
+            loop.fit("adam", 32, 1, 64)
+        for solver in SOLVERS:
+            for batch in BATCHES:
+                rows = n if batch == "full" else min(settings.w1_rows[batch], n)
+                epochs = settings.w1_epochs[batch]
+                batch_size = rows if batch == "full" else batch
+                params = mlp_params(solver, batch_size, epochs)
+                Xr, yr = X[:rows], data.y_train[:rows]
+                calls = {
+                    "sklearn": partial(fit_estimator, MLPClassifier, params, Xr, yr, X_test, data.y_test),
+                    "ours": partial(fit_estimator, MLPClassifierScratch, params, Xr, yr, X_test, data.y_test),
+                }
+                if loop is not None:
+                    calls["torch"] = partial(loop.fit, solver, batch_size, epochs, rows)
+                out = alternate(calls, settings.repeats)
+                scale = n / rows / epochs
+                results[solver, batch, dtype] = {
+                    name: (median([s for s, _ in out[name]]) * scale, out[name][-1][1]) for name in systems
+                }
+                r = results[solver, batch, dtype]
+                log(
+                    f"w1 {solver:4s} batch {batch!s:4s} {np.dtype(dtype).name}: "
+                    + ", ".join(f"{k} {v[0]:.4g} s/epoch acc {v[1]:.3f}" for k, v in r.items())
+                )
+
+    columns = ["solver", "batch", "dtype", "epochs", "sklearn s/epoch", "ours s/epoch"]
+    if torch is not None:
+        columns += ["torch s/epoch"]
+    columns += ["ours / sklearn"] + (["ours / torch"] if torch is not None else [])
+    columns += ["acc sklearn", "acc ours"] + (["acc torch"] if torch is not None else [])
+    title = f"W1 epoch time ({n}-row epoch) and held-out accuracy ({settings.w1_test} rows)"
+    table = Table(columns, title=title)
+    for solver in SOLVERS:
+        for batch in BATCHES:
+            for dtype in DTYPES:
+                r = results[solver, batch, dtype]
+                rows = n if batch == "full" else min(settings.w1_rows[batch], n)
+                row = [solver, _batch_label(batch, rows, n), np.dtype(dtype).name, settings.w1_epochs[batch]]
+                row += [fmt_seconds(r[s][0]) for s in systems]
+                row += [fmt_ratio(r["ours"][0] / r["sklearn"][0])]
+                if torch is not None:
+                    row += [fmt_ratio(r["ours"][0] / r["torch"][0])]
+                row += [fmt_acc(r[s][1]) for s in systems]
+                table.rows.append(row)
+    table.notes.append(
+        f"Medians of {settings.repeats} alternated fits per cell; s/epoch = fit wall time / epochs "
+        "(x training rows / subsample rows where a subsample is used). Accuracy on the held-out rows: "
+        "last fit of each system."
+    )
+    if torch is None:
+        table.notes.append(TORCH_SKIPPED)
+    section = Section(
+        "w1",
+        "W1 epoch time",
+        "MLP (256, 128) ReLU on `make_classification(n_features=100, n_informative=50, n_classes=10, "
+        "random_state=0)`; scikit-learn `MLPClassifier`, our `MLPClassifierScratch` with the same "
+        "parameters, and PyTorch CPU with the same loop. sgd is plain SGD (`momentum=0`, "
+        "`learning_rate_init=0.01`); adam uses `learning_rate_init=1e-3`.",
+        [table],
+    )
+    section.targets = _w1_targets(results, torch is not None)
+    return section
+
+
+def _ratio(results, key, other="sklearn"):
+    r = results[key]
+    return r["ours"][0] / r[other][0]
+
+
+def _ratio_target(key, results, cases, limit):
+    ratios = {case: _ratio(results, case) for case in cases}
+    measured = ", ".join(f"{s} {np.dtype(d).name} {v:.3f}" for (s, _, d), v in ratios.items())
+    return Target(key, measured, all(v <= limit for v in ratios.values()))
+
+
+def _w1_targets(results, has_torch):
+    both = DTYPES
+    targets = [
+        _ratio_target("w1_200", results, [("adam", 200, d) for d in both], 0.5),
+        _ratio_target("w1_32", results, [(s, 32, d) for s in SOLVERS for d in both], 0.5),
+        _ratio_target("w1_1_sgd", results, [("sgd", 1, d) for d in both], 0.3),
+        _ratio_target("w1_1_adam", results, [("adam", 1, d) for d in both], 0.4),
+    ]
+    if has_torch:
+        ratio = _ratio(results, ("adam", 200, np.float32), "torch")
+        targets.append(Target("w1_torch", f"ours / torch {ratio:.3f}", ratio < 1.0))
+    else:
+        targets.append(Target("w1_torch", TORCH_SKIPPED, None))
+    gaps = {key: r["ours"][1] - r["sklearn"][1] for key, r in results.items()}
+    worst = min(gaps, key=gaps.get)
+    solver, batch, dtype = worst
+    targets.append(
+        Target(
+            "accuracy",
+            f"worst ours - sklearn {100 * gaps[worst]:+.2f} points ({solver}, batch {batch}, "
+            f"{np.dtype(dtype).name}; {len(gaps)} settings)",
+            gaps[worst] >= -0.01,
+        )
+    )
+    return targets
+
+
+# ----------------------------------------------------------------------
+# GFLOP/s
+# ----------------------------------------------------------------------
+def epoch_flops(rows):
+    """Floating-point operations of one epoch of ``rows`` rows (see the module docstring)."""
+    return 6 * rows * N_WEIGHTS - 2 * rows * N_FEATURES * HIDDEN[0]
+
+
+class GemmLoop:
+    """One epoch's forward and backward GEMMs of the W1 network, outputs preallocated."""
+
+    def __init__(self, dtype, batch, rows, seed=0):
+        rng = np.random.default_rng(seed)
+        sizes = [batch] * (rows // batch) + ([rows % batch] if rows % batch else [])
+        self.steps = sizes
+        self.W = [(0.1 * rng.standard_normal((a, b))).astype(dtype) for a, b in zip(LAYERS[:-1], LAYERS[1:])]
+        self.G = [np.empty_like(W) for W in self.W]
+        self.work = {}
+        for b in set(sizes):
+            X = rng.standard_normal((b, N_FEATURES)).astype(dtype)
+            A = [np.empty((b, units), dtype) for units in LAYERS[1:]]  # layer outputs
+            D = [np.empty((b, units), dtype) for units in LAYERS[1:-1]]  # propagated deltas
+            D_out = rng.standard_normal((b, N_CLASSES)).astype(dtype)
+            self.work[b] = (X, A, D, D_out)
+
+    def run(self):
+        """Seconds of one epoch of GEMMs."""
+        W, G, matmul = self.W, self.G, np.matmul
+        t0 = time.perf_counter()
+        for b in self.steps:
+            X, (A1, A2, A3), (D1, D2), D3 = self.work[b]
+            matmul(X, W[0], out=A1)
+            matmul(A1, W[1], out=A2)
+            matmul(A2, W[2], out=A3)
+            matmul(A2.T, D3, out=G[2])
+            matmul(D3, W[2].T, out=D2)
+            matmul(A1.T, D2, out=G[1])
+            matmul(D2, W[1].T, out=D1)
+            matmul(X.T, D1, out=G[0])
+        return time.perf_counter() - t0
+
+
+def run_gflops(settings, data=None):
+    """Section GFLOP/s: our achieved GFLOP/s at batch 200, 32 and full against the GEMM loop."""
+    data = data or W1Data(settings.w1_train, settings.w1_test)
+    n = data.n_train
+    flops = epoch_flops(n)
+    table = Table(
+        [
+            "dtype",
+            "batch",
+            "solver",
+            "ours s/epoch",
+            "ours GFLOP/s",
+            "GEMM loop s/epoch",
+            "GEMM peak GFLOP/s",
+            "fraction of peak",
+        ],
+        title=f"Achieved GFLOP/s of our W1 epoch ({n} rows, {flops / 1e9:.3f} GFLOP) vs the GEMM loop",
+    )
+    fractions = {}
+    for dtype in DTYPES:
+        X, X_test = data.X(dtype)
+        for batch in (200, 32, "full"):
+            batch_size = n if batch == "full" else batch
+            epochs = settings.w1_epochs[batch]
+            gemm = GemmLoop(dtype, batch_size, n)
+            gemm.run()  # warm-up
+            calls = {"gemm": gemm.run}
+            for solver in SOLVERS:
+                params = mlp_params(solver, batch_size, epochs)
+                calls[solver] = partial(
+                    fit_estimator, MLPClassifierScratch, params, X, data.y_train, X_test[:1], data.y_test[:1]
+                )
+            out = alternate(calls, settings.repeats)
+            gemm_s = median(out["gemm"])
+            for solver in SOLVERS:
+                ours_s = median([seconds for seconds, _ in out[solver]]) / epochs
+                fraction = gemm_s / ours_s
+                fractions[dtype, batch, solver] = fraction
+                table.rows.append(
+                    [
+                        np.dtype(dtype).name,
+                        _batch_label(batch, n, n),
+                        solver,
+                        fmt_seconds(ours_s),
+                        f"{flops / ours_s / 1e9:.2f}",
+                        fmt_seconds(gemm_s),
+                        f"{flops / gemm_s / 1e9:.2f}",
+                        f"{fraction:.3f}",
+                    ]
+                )
+            log(
+                f"gflops {np.dtype(dtype).name} batch {batch}: GEMM loop {flops / gemm_s / 1e9:.2f} GFLOP/s, "
+                + ", ".join(f"{s} {fractions[dtype, batch, s]:.2f} of peak" for s in SOLVERS)
+            )
+    table.notes += [
+        "FLOP per epoch = 6 * rows * n_weights - 2 * rows * 100 * 256 with n_weights = "
+        f"{N_WEIGHTS} (forward, weight gradients, and delta propagation for the two upper layers).",
+        f"Medians of {settings.repeats} alternated rounds (GEMM loop, our adam fit, our sgd fit); "
+        "fraction of peak = GEMM-loop seconds / our seconds.",
+    ]
+    section = Section(
+        "gflops",
+        "GFLOP/s",
+        "Achieved GFLOP/s of our W1 epoch next to the measured GEMM throughput of exactly the same "
+        "forward and backward matrix products (preallocated outputs, same dtype and threads).",
+        [table],
+    )
+    parts = {d: fractions[d, 200, "adam"] for d in DTYPES}
+    section.targets = [
+        Target(
+            "gflops",
+            ", ".join(f"adam {np.dtype(d).name} {100 * v:.0f}% of peak" for d, v in parts.items()),
+            all(v >= 0.5 for v in parts.values()),
+        )
+    ]
+    return section

@@ -1,0 +1,223 @@
+"""Reproducible benchmarks of sklearn_nn against scikit-learn and PyTorch CPU.
+
+Usage::
+
+    python benchmarks/run.py            # full run, writes benchmarks/RESULTS.md
+    python benchmarks/run.py --quick    # reduced sizes, epochs and repeats (under 2 minutes on 2 cores)
+    python benchmarks/run.py --smoke    # tiny sizes, seconds; report to a temporary file
+    python benchmarks/run.py --only w1,gflops --threads 1 --repeats 5 --output PATH
+
+Method: every section measures its systems in one process, alternating them
+(A B C A B C ...) ``--repeats`` times, and reports medians and ratios, so that
+slow phases of the machine hit every system alike. BLAS / OpenMP threads
+(threadpoolctl) and torch threads are set to ``--threads`` (default 1) for
+every system: on these small shapes multi-threaded BLAS is erratic on a
+machine with few cores shared with other work.
+
+Sections (details and formulas in each module's docstring):
+
+- ``w1`` (bench_mlp): s/epoch and held-out accuracy of an MLP (256, 128) on a
+  20000 x 100, 10-class ``make_classification``, for adam / plain sgd, batch
+  1 / 32 / 200 / full, float64 / float32: scikit-learn, ours, PyTorch.
+- ``gflops`` (bench_mlp): our achieved GFLOP/s at batch 200, 32 and full,
+  FLOP = 6 rows n_weights - 2 rows 100 256, against a loop of exactly the
+  same GEMMs.
+- ``linear`` (bench_linear): full-batch logistic epoch against one X @ w plus
+  one X.T @ r; time for each solver to reach J - J* <= 1e-4.
+- ``memory`` (bench_memory): extra peak RSS of a one-epoch MLP fit on a
+  210 MB X, each in a fresh process, with and without early stopping.
+
+The report starts with the date, the machine, the command and a table of
+targets with PASS / FAIL, then one table per section; the same tables are
+printed as they are produced.
+"""
+
+import argparse
+import datetime
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:  # benchmark the package of this checkout
+    sys.path.insert(1, str(ROOT))
+
+from bench_common import (  # noqa: E402
+    Table,
+    import_torch,
+    log,
+    machine_rows,
+    make_settings,
+    status,
+)
+
+SECTIONS = ("w1", "gflops", "linear", "memory")
+
+# key -> (what, target), in the order of the report's targets table.
+TARGETS = {
+    "w1_200": ("W1 epoch time, adam, batch 200, float64 and float32", "<= 0.5 x scikit-learn's"),
+    "w1_32": ("W1 epoch time, batch 32 (adam and sgd)", "<= 0.5 x scikit-learn's"),
+    "w1_1_sgd": ("W1 epoch time, batch 1, sgd without momentum", "<= 0.3 x scikit-learn's"),
+    "w1_1_adam": ("W1 epoch time, batch 1, adam", "<= 0.4 x scikit-learn's"),
+    "w1_torch": ("W1 batch 200 float32 (adam)", "faster than PyTorch CPU with the same loop"),
+    "gflops": ("W1 batch 200, achieved GFLOP/s", ">= 50% of the measured GEMM peak at those shapes"),
+    "linear": ("full-batch logistic epoch", "<= 1.5 x the two-GEMV bound"),
+    "memory": (
+        "extra peak memory of an MLP fit",
+        "<= 0.10 x size of X without early stopping, <= 0.25 x with it",
+    ),
+    "accuracy": (
+        "accuracy",
+        "ours never below scikit-learn's at equal settings by more than 1 point",
+    ),
+}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="reduced sizes, epochs and repeats (< 2 min)")
+    mode.add_argument("--smoke", action="store_true", help="tiny sizes for the test suite (seconds)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of sections {SECTIONS}")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
+    parser.add_argument("--repeats", type=int, default=None, help="alternation rounds (default per mode)")
+    parser.add_argument(
+        "--output",
+        default=None,
+        help="report path (default benchmarks/RESULTS.md; with --smoke a temporary file)",
+    )
+    # Internal: one measurement of the memory section, in a fresh process.
+    parser.add_argument("--memory-child", choices=("ours", "sklearn"), help=argparse.SUPPRESS)
+    parser.add_argument("--memory-early-stopping", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-data", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(args.only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
+    if args.threads < 1 or (args.repeats is not None and args.repeats < 1):
+        parser.error("--threads and --repeats must be >= 1")
+    return args
+
+
+def targets_table(sections):
+    """The targets table: every target, with the figure measured by the sections that ran."""
+    measured = {t.key: t for s in sections for t in s.targets}
+    table = Table(["what", "target", "measured", "status"])
+    for key, (what, target) in TARGETS.items():
+        t = measured.get(key)
+        figure = t.measured if t else "section not run"
+        table.rows.append([what, target, figure, status(t.passed if t else None)])
+    return table
+
+
+def header(settings, command, torch, sections_run):
+    """Title, date, mode, command and machine description."""
+    lines = [
+        "# sklearn_nn benchmarks",
+        "",
+        f"Date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        "",
+        "## Machine",
+        "",
+        Table(["item", "value"], [list(row) for row in machine_rows(torch)]).markdown(),
+        "",
+        "## Run",
+        "",
+        f"Command: `{command}`",
+        "",
+    ]
+    if settings.mode != "full":
+        lines += [
+            f"**{settings.mode} run**: reduced sizes, epochs and repeats ({settings.repeats} per "
+            "measurement); indicative only. The reference numbers come from the full run "
+            "(`python benchmarks/run.py`).",
+            "",
+        ]
+    lines += [
+        f"Sections: {', '.join(sections_run)}. Every section alternates its systems in one process "
+        f"(A B C A B C ..., {settings.repeats} rounds) and reports medians.",
+        "",
+        f"Threads: {settings.threads} BLAS / OpenMP thread(s) (threadpoolctl)"
+        + (f" and {settings.threads} torch thread(s)" if torch is not None else "")
+        + " for every system (`--threads`). On these small shapes multi-threaded BLAS is erratic on a "
+        "machine with few cores shared with other work, so one thread is the default.",
+    ]
+    return "\n".join(lines)
+
+
+def section_runners():
+    """Import the section modules: {key: function(settings, torch) -> Section}.
+
+    Importing them loads scikit-learn and SciPy, hence every BLAS library;
+    ``main`` does it before setting the thread limits, since threadpoolctl
+    only limits the libraries already loaded.
+    """
+    import scipy.linalg  # noqa: F401  (SciPy's own BLAS, used by sklearn_nn)
+    from bench_linear import run_linear
+    from bench_memory import run_memory
+    from bench_mlp import run_gflops, run_w1
+
+    return {
+        "w1": run_w1,
+        "gflops": lambda settings, torch: run_gflops(settings),
+        "linear": lambda settings, torch: run_linear(settings),
+        "memory": lambda settings, torch: run_memory(settings),
+    }
+
+
+def run_sections(settings, only, torch, runners):
+    """Run the selected sections in order; print each section's tables as they are produced."""
+    sections = []
+    for key in SECTIONS:
+        if key not in only:
+            continue
+        log(f"section {key} ...")
+        section = runners[key](settings, torch)
+        print("\n" + section.markdown() + "\n", flush=True)
+        sections.append(section)
+    return sections
+
+
+def default_output(mode):
+    if mode == "smoke":
+        return Path(tempfile.mkdtemp(prefix="sklearn_nn_bench_")) / "RESULTS-smoke.md"
+    return HERE / "RESULTS.md"
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.memory_child:
+        from bench_memory import child
+
+        child(args.memory_child, bool(args.memory_early_stopping), args.memory_data, args.threads)
+        return 0
+
+    from threadpoolctl import threadpool_limits
+
+    mode = "smoke" if args.smoke else "quick" if args.quick else "full"
+    settings = make_settings(mode, args.repeats, args.threads)
+    output = Path(args.output) if args.output else default_output(mode)
+    command = "python benchmarks/run.py" + "".join(" " + shlex.quote(a) for a in (argv or sys.argv[1:]))
+    torch = import_torch()
+    if torch is not None:
+        torch.set_num_threads(settings.threads)
+    runners = section_runners()
+    log(f"mode {mode}, sections {args.only}, threads {settings.threads}, repeats {settings.repeats}")
+    with threadpool_limits(limits=settings.threads):
+        head = header(settings, command, torch, args.only)
+        print(head, flush=True)
+        sections = run_sections(settings, args.only, torch, runners)
+    targets = targets_table(sections)
+    print("\n## Targets\n\n" + targets.markdown() + "\n", flush=True)
+    report = "\n\n".join([head, "## Targets", targets.markdown(), *(s.markdown() for s in sections)])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(report + "\n", encoding="utf-8")
+    log(f"report written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
