@@ -39,7 +39,7 @@ def matmul_into(A, B, out):
 def weighted_sum(values, sample_weight):
     """sum_i s_i values_i in float64 (plain sum without weights)."""
     if sample_weight is None:
-        return float(values.sum(dtype=np.float64))
+        return float(np.add.reduce(values, dtype=np.float64))
     return float(np.dot(values, sample_weight))
 
 
@@ -140,6 +140,7 @@ class Network:
         """
         act = ACTIVATIONS[self.activation]
         inputs, saved = [X], []
+        last = self.n_layers - 1
         a = X
         for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
             if workspace is None:
@@ -147,7 +148,7 @@ class Network:
             else:
                 z = matmul_into(a, W, workspace.z[layer])
             z += b
-            if layer < self.n_layers - 1:
+            if layer < last:
                 saved.append(act.forward(z))
                 inputs.append(z)
             a = z
@@ -168,7 +169,7 @@ class Network:
         for layer in range(self.n_layers - 1, -1, -1):
             matmul_into(inputs[layer].T, delta, gcoefs[layer])
             if self.fit_intercept:
-                delta.sum(axis=0, out=gintercepts[layer])
+                np.add.reduce(delta, axis=0, out=gintercepts[layer])
             else:
                 gintercepts[layer][...] = 0.0
             if layer > 0:
