@@ -52,6 +52,13 @@ class Adam:
 
     m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  t <- t + 1;
     theta <- theta - lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
+
+    The state holds the moments without their constant factors,
+    ``m_sum = m / (1 - b1)`` and ``v_sum = v / (1 - b2)``, so that each is
+    updated in two passes over the buffer (``m_sum <- b1 m_sum + g``); the
+    factors are put back in the step size and in eps:
+
+    m / (sqrt(v) + eps) = (1 - b1) / sqrt(1 - b2) * m_sum / (sqrt(v_sum) + eps / sqrt(1 - b2)).
     """
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
@@ -60,27 +67,27 @@ class Adam:
         self.epsilon = epsilon
 
     def init(self, params):
-        return {"t": 0, "m": np.zeros_like(params), "v": np.zeros_like(params)}
+        return {"t": 0, "m_sum": np.zeros_like(params), "v_sum": np.zeros_like(params)}
+
+    def moments(self, state):
+        """The textbook first and second moments (m, v) of the state."""
+        return (1.0 - self.beta_1) * state["m_sum"], (1.0 - self.beta_2) * state["v_sum"]
 
     def step(self, params, grad, state, lr):
         b1, b2 = self.beta_1, self.beta_2
-        m, v = state["m"], state["v"]
+        m_sum, v_sum = state["m_sum"], state["v_sum"]
         state["t"] += 1
         t = state["t"]
-        # m <- b1 (m - g) + g equals b1 m + (1 - b1) g and leaves g intact.
-        m -= grad
-        m *= b1
-        m += grad
-        # v <- b2 v + (1 - b2) g^2, in that order: written like m, the
-        # difference v - g^2 would cancel and lose digits when b2 is near 1.
+        m_sum *= b1
+        m_sum += grad
         grad *= grad
-        grad *= 1.0 - b2
-        v *= b2
-        v += grad
-        step_size = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-        update = np.sqrt(v, out=grad)
-        update += self.epsilon
-        np.divide(m, update, out=update)
+        v_sum *= b2
+        v_sum += grad
+        root = np.sqrt(1.0 - b2)
+        step_size = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t) * (1.0 - b1) / root
+        update = np.sqrt(v_sum, out=grad)
+        update += self.epsilon / root
+        np.divide(m_sum, update, out=update)
         update *= step_size
         params -= update
 

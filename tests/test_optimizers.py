@@ -58,6 +58,9 @@ def test_adam_two_steps():
         )
     np.testing.assert_allclose(theta, expected, rtol=0, atol=1e-14)
     assert state["t"] == 2
+    m_state, v_state = opt.moments(state)
+    np.testing.assert_allclose(m_state, m, rtol=1e-14)
+    np.testing.assert_allclose(v_state, v, rtol=1e-14)
 
 
 def test_first_adam_step_has_size_lr():
