@@ -8,6 +8,7 @@ Label handling lives in ``ClassifierGDMixin`` and target handling in
 ``RegressorGDMixin``.
 """
 
+import copy
 import warnings
 from numbers import Integral, Real
 
@@ -37,7 +38,15 @@ from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES, log_sum_
 from ._network import Network
 from ._optimizers import OPTIMIZERS
 from ._schedules import SCHEDULES, make_schedule
-from ._training import LoopConfig, Rows, Trainer, new_history
+from ._training import EpochTasks, LoopConfig, Rows, Trainer, new_history
+
+try:  # scikit-learn >= 1.9: callbacks such as sklearn.callback.ProgressBar
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # pragma: no cover - older scikit-learn has no callback API
+
+    class CallbackSupportMixin:
+        """Without scikit-learn's callback API the estimators simply have no ``set_callbacks``."""
+
 
 _DIVERGENCE_MESSAGE = (
     "The training objective became non-finite (inf or NaN) at epoch {epoch}: "
@@ -56,7 +65,41 @@ def _not_lbfgs(estimator):
     return True
 
 
-class BaseGD(BaseEstimator):
+class _CallbackTasks(EpochTasks):
+    """Reports a fit and each of its epochs to scikit-learn's callbacks.
+
+    The fit is the root task (``_init_callback_context``) and every epoch, or
+    L-BFGS iteration, one subtask; a callback whose ``on_fit_task_end``
+    returns True stops training after that epoch. Callbacks that need a
+    fitted model (such as ``ScoringMonitor``) get a copy holding the
+    parameters of that epoch.
+    """
+
+    def __init__(self, estimator, X, y, sample_weight, max_epochs):
+        self.estimator, self.X, self.y = estimator, X, y
+        self.metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        self.root = estimator._init_callback_context(max_subtasks=max_epochs)
+        self.root.call_on_fit_task_begin(estimator=estimator, X=X, y=y, metadata=self.metadata)
+
+    def _hook_args(self):
+        return dict(estimator=self.estimator, X=self.X, y=self.y, metadata=self.metadata)
+
+    def begin(self):
+        super().begin()
+        self.epoch = self.root.subcontext(task_name="epoch")
+        self.epoch.call_on_fit_task_begin(**self._hook_args())
+
+    def end(self):
+        super().end()
+        return self.epoch.call_on_fit_task_end(
+            **self._hook_args(), reconstruction_attributes=self.estimator._current_model_attributes
+        )
+
+    def finish(self):
+        self.root.call_on_fit_task_end(**self._hook_args(), reconstruction_attributes={})
+
+
+class BaseGD(CallbackSupportMixin, BaseEstimator):
     """Base of all estimators: one fit path for every model, loss and solver.
 
     Subclasses define ``__init__``, ``_hidden_layer_sizes``, ``_init_network``,
@@ -154,6 +197,7 @@ class BaseGD(BaseEstimator):
             train, val = self._prepare_data(
                 X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
             )
+            X_checked, y_checked, sw_checked = train.X, train.y, train.sample_weight
             if first_pass:
                 self._build(train)
             else:
@@ -168,8 +212,24 @@ class BaseGD(BaseEstimator):
             self.__dict__.clear()
             self.__dict__.update(saved_state)
             raise
-        self._train(train, val, score, incremental)
+        tasks = None
+        if hasattr(self, "_init_callback_context"):
+            max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
+            tasks = _CallbackTasks(self, X_checked, y_checked, sw_checked, max_epochs)
+        self._train(train, val, score, incremental, tasks)
+        if tasks is not None:
+            tasks.finish()
         return self
+
+    def _current_model_attributes(self):
+        """Fitted attributes of a copy that predicts with the current parameters.
+
+        scikit-learn's callbacks build their ``fitted_estimator`` from these
+        while training goes on, so the network is copied.
+        """
+        trainer = copy.copy(self._trainer)
+        trainer.net = copy.deepcopy(trainer.net)
+        return {"_trainer": trainer, "coefs_": trainer.net.coefs, "intercepts_": trainer.net.intercepts}
 
     def _prepare_data(
         self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
@@ -278,7 +338,7 @@ class BaseGD(BaseEstimator):
             return lambda: scorer(self, val.X, val.y)
         return lambda: scorer(self, val.X, val.y, sample_weight=val.sample_weight)
 
-    def _train(self, train, val, score, incremental):
+    def _train(self, train, val, score, incremental, tasks=None):
         trainer = self._trainer
         n_total = train.weight
         if self.solver == "lbfgs":
@@ -292,6 +352,7 @@ class BaseGD(BaseEstimator):
                 verbose=bool(self.verbose),
                 val=val,
                 score=score,
+                tasks=tasks,
             )
         else:
             if isinstance(self.batch_size, Integral) and self.batch_size > train.n_rows:
@@ -320,6 +381,7 @@ class BaseGD(BaseEstimator):
                 val=val,
                 score=score,
                 fresh_monitor=not incremental,
+                tasks=tasks,
             )
         self._set_records(outcome, val is not None)
         if outcome.reason == "diverged":

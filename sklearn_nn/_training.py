@@ -159,7 +159,7 @@ class Outcome:
     """How a call of ``Trainer.run`` ended."""
 
     n_epochs: int
-    reason: str  # "converged", "max_iter", "diverged", "interrupted", "epochs"
+    reason: str  # "converged", "max_iter", "diverged", "interrupted", "stopped", "epochs"
     message: str = ""
     final_loss: float | None = None  # J at the final parameters, when known apart from the records
 
@@ -167,6 +167,30 @@ class Outcome:
 def new_history():
     """Empty per-epoch records; every list grows by one entry per epoch."""
     return {"loss": [], "val_loss": [], "val_score": [], "learning_rate": [], "time": []}
+
+
+class EpochTasks:
+    """Hooks around every epoch (every iteration of L-BFGS) of ``Trainer``.
+
+    ``begin()`` runs before the epoch and ``end()`` after it is recorded;
+    ``end`` returns True to ask training to stop. ``close()`` ends an epoch
+    that began but did not finish (divergence, interruption), so that every
+    begin has its end. This base class does nothing; the estimators report
+    epochs to scikit-learn's callbacks through a subclass.
+    """
+
+    is_open = False
+
+    def begin(self):
+        self.is_open = True
+
+    def end(self):
+        self.is_open = False
+        return False
+
+    def close(self):
+        if self.is_open:
+            self.end()
 
 
 class _Interrupt:
@@ -274,7 +298,7 @@ class Trainer:
             print(line)
 
     # ------------------------------------------------------------------
-    def run(self, train, cfg, rng, history, *, n_total, val=None, score=None, fresh_monitor=True):
+    def run(self, train, cfg, rng, history, *, n_total, val=None, score=None, fresh_monitor=True, tasks=None):
         """Train with the first-order optimizer for up to ``cfg.max_epochs`` epochs.
 
         Parameters
@@ -295,12 +319,15 @@ class Trainer:
         fresh_monitor : bool
             Start a new best-so-far record (``fit``) or continue the previous
             one (``partial_fit``).
+        tasks : EpochTasks or None
+            Hooks called around every epoch; their ``end`` may stop training.
 
         Returns
         -------
         Outcome
         """
         params = self.net.params
+        tasks = tasks or EpochTasks()
         if fresh_monitor or self.monitor is None:
             self.monitor = Monitor(cfg.tol, cfg.n_iter_no_change, keep_best=cfg.restore_best)
         n = train.n_rows
@@ -314,6 +341,7 @@ class Trainer:
             try:
                 for _ in range(cfg.max_epochs):
                     last_good.take(self)
+                    tasks.begin()
                     if order is not None:  # reshuffle the previous order, as scikit-learn does
                         order = order[rng.permutation(n)]
                     epoch_loss, first_lr = self._epoch(train, batch, order, n_total, buffers, interrupt)
@@ -330,6 +358,10 @@ class Trainer:
                     outcome.n_epochs += 1
                     watched = val_score if cfg.monitor_validation else -epoch_loss
                     self.monitor.update(watched, params, epoch=len(history["loss"]))
+                    if tasks.end():
+                        outcome.reason = "stopped"
+                        outcome.message = "A callback asked training to stop."
+                        break
                     if self._should_stop(cfg, outcome):
                         break
             except KeyboardInterrupt:
@@ -339,6 +371,7 @@ class Trainer:
                 _mark_interrupted(outcome)
                 if interrupt.requested or not np.isfinite(params).all():
                     last_good.restore(self)
+        tasks.close()
         if cfg.restore_best and self.monitor.best_params is not None:
             np.copyto(params, self.monitor.best_params)
         if outcome.reason == "max_iter":
@@ -393,12 +426,17 @@ class Trainer:
         return True
 
     # ------------------------------------------------------------------
-    def run_lbfgs(self, train, history, *, n_total, max_iter, max_fun, tol, verbose, val=None, score=None):
+    def run_lbfgs(
+        self, train, history, *, n_total, max_iter, max_fun, tol, verbose, val=None, score=None, tasks=None
+    ):
         """Minimise J over the full training set with SciPy's L-BFGS-B.
 
-        Every L-BFGS iteration is recorded in ``history`` like an epoch.
-        Returns an ``Outcome`` whose ``n_epochs`` is the number of iterations.
+        Every L-BFGS iteration is recorded in ``history`` like an epoch, and
+        runs between ``tasks.begin()`` and ``tasks.end()``. Returns an
+        ``Outcome`` whose ``n_epochs`` is the number of iterations.
         """
+        tasks = tasks or EpochTasks()
+        stop = []
         net, params = self.net, self.net.params
         grad = np.empty_like(params)
         start_params = params.copy()
@@ -415,9 +453,13 @@ class Trainer:
             params[...] = intermediate_result.x
             val_loss, val_score = self._evaluate(val, score, n_total)
             self._record(history, t0, float(intermediate_result.fun), np.nan, val_loss, val_score, verbose)
-            if interrupt.requested:
+            if tasks.end():
+                stop.append(True)
+            tasks.begin()
+            if interrupt.requested or stop:
                 raise StopIteration  # SciPy ends the minimisation and returns its result
 
+        tasks.begin()
         with _deferred_sigint() as interrupt:
             result = scipy.optimize.minimize(
                 fun,
@@ -432,6 +474,7 @@ class Trainer:
                     "ftol": 64 * np.finfo(float).eps,
                 },
             )
+        tasks.close()
         if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
             np.copyto(params, start_params)
             return Outcome(0, "diverged")
@@ -440,6 +483,8 @@ class Trainer:
             outcome = Outcome(result.nit, "interrupted", final_loss=float(result.fun))
             _mark_interrupted(outcome)
             return outcome
+        if stop:
+            return Outcome(result.nit, "stopped", "A callback asked training to stop.", float(result.fun))
         n_iter = _check_optimize_result("lbfgs", result, max_iter)
         self.n_samples_seen += train.n_rows * max(n_iter, 1)
         return Outcome(n_iter, "converged" if result.success else "max_iter", final_loss=float(result.fun))
