@@ -450,7 +450,9 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         return self._trainer.net.predict_raw(X)
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: on Python >= 3.11 the inherited __getstate__ may return the
+        # instance's own __dict__, which must keep its attributes.
+        state = dict(super().__getstate__())
         # coefs_ / intercepts_ are views into the network's flat buffer; they
         # are rebuilt from it on unpickling instead of being stored twice.
         state.pop("coefs_", None)

@@ -333,6 +333,7 @@ def test_pickle_round_trip_predicts_and_resumes_identically():
     b.fit(X_TR, Y_TR)
     np.testing.assert_array_equal(a.predict_proba(X_VA), b.predict_proba(X_VA))
     b.coefs_[1][0, 0] += 1.0  # coefs_ are views of the trained parameters after unpickling
+    assert hasattr(a, "coefs_") and hasattr(a, "intercepts_")  # pickling left the original whole
 
     assert not np.array_equal(a.predict_proba(X_VA), b.predict_proba(X_VA))
 
