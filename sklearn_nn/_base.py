@@ -295,7 +295,14 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             )
         # The training rows stay in X and are gathered batch by batch; only the
         # (smaller) validation set is copied.
-        return train.subset(train_idx, copy=False), train.subset(val_idx)
+        parts = train.subset(train_idx, copy=False), train.subset(val_idx)
+        for rows, name in zip(parts, ("training", "validation")):
+            if rows.weight <= 0:
+                raise ValueError(
+                    f"All sample weights of the {name} set split off with validation_fraction="
+                    f"{self.validation_fraction} are zero; change validation_fraction or random_state."
+                )
+        return parts
 
     def _build(self, train):
         """Create and initialise the network and the loss for a fresh fit."""

@@ -498,6 +498,9 @@ class Trainer:
         net, loss, optimizer = self.net, self.loss, self.optimizer
         with np.errstate(over="ignore", invalid="ignore"):
             for X, T, sw in train.batches(batch, order):
+                batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
+                if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
+                    continue
                 ws = buffers.workspace(X.shape[0])
                 J = net.objective(X, T, sw, loss, self.alpha, n_total, ws.grad, ws)
                 if not np.isfinite(J):
@@ -506,7 +509,7 @@ class Trainer:
                 first_lr = lr if first_lr is None else first_lr
                 optimizer.step(net.params, ws.grad, self.opt_state, lr)
                 self.n_updates += 1
-                total += J * (X.shape[0] if sw is None else float(sw.sum(dtype=np.float64)))
+                total += J * batch_weight
                 if interrupt.requested:
                     break
         return total / train.weight, first_lr

@@ -181,6 +181,19 @@ CASES = [
         lambda e, X, y: e.fit(X, y, sample_weight=np.ones(len(y)) * 1j),
         "Complex data not supported",
     ),
+    Case(
+        "fit-all-zero-sample_weight_val",
+        lambda e, X, y: e.fit(X, y, X_val=X, y_val=y, sample_weight_val=np.zeros(len(y))),
+        "Sample weights must contain at least one non-zero number",
+    ),
+    Case(
+        "fit-early-stopping-split-without-weight",
+        lambda e, X, y: e.set_params(early_stopping=True, validation_fraction=0.5).fit(
+            X, y, sample_weight=with_value(np.zeros(len(y)), 1.0)
+        ),
+        r"All sample weights of the (training|validation) set split off with validation_fraction=0.5",
+        REGRESSOR,
+    ),
     Case("fit-X-1d", lambda e, X, y: e.fit(X[:, 0], y), "Expected 2D array, got 1D array"),
     Case("fit-X-3d", lambda e, X, y: e.fit(X[:, :, None], y), "Found array with dim 3"),
     Case("fit-X-empty", lambda e, X, y: e.fit(X[:0], y[:0]), r"Found array with 0 sample\(s\)"),
@@ -475,6 +488,17 @@ def test_an_unfitted_estimator_stays_unfitted_after_a_failed_call():
         with pytest.raises(ValueError, match="learning_rate callable returned nan"):
             est.set_params(learning_rate=schedule_failing_after(3, NAN)).fit(X, targets(name))
         assert not any(k.endswith("_") and not k.startswith("__") for k in vars(est))
+
+
+def test_a_batch_of_zero_weight_rows_makes_no_update():
+    kw = dict(alpha=0.0, batch_size=1, shuffle=False, max_iter=3)
+    X, y = X_DET[:12], Y_DET[:12] % 2
+    sw = np.linspace(1.0, 2.0, 12)
+    sw[[3, 7]] = 0.0
+    weighted = LogisticRegressionGD(**kw).fit(X, y, sample_weight=sw)
+    kept = sw > 0
+    without = LogisticRegressionGD(**kw).fit(X[kept], y[kept], sample_weight=sw[kept])
+    assert_same(weighted.coefs_ + weighted.intercepts_, without.coefs_ + without.intercepts_)
 
 
 # ----------------------------------------------------------------------------
