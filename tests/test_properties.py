@@ -115,6 +115,7 @@ def problems(draw):
     return cls(**params), X, y, sample_weight
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(problems())
 def test_fit_succeeds_with_valid_outputs_or_fails_with_a_documented_error(problem):
