@@ -38,7 +38,7 @@ from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES, log_sum_
 from ._network import Network
 from ._optimizers import OPTIMIZERS
 from ._schedules import SCHEDULES, make_schedule
-from ._training import EpochTasks, LoopConfig, Rows, Trainer, new_history
+from ._training import Checkpoint, EpochTasks, LoopConfig, Rows, Trainer, new_history
 
 try:  # scikit-learn >= 1.9: callbacks such as sklearn.callback.ProgressBar
     from sklearn.callback import CallbackSupportMixin
@@ -48,12 +48,14 @@ except ImportError:  # pragma: no cover - older scikit-learn has no callback API
         """Without scikit-learn's callback API the estimators simply have no ``set_callbacks``."""
 
 
-_DIVERGENCE_MESSAGE = (
-    "The training objective became non-finite (inf or NaN) at epoch {epoch}: "
-    "the optimization diverged. Training stopped and the last finite parameters "
-    "were kept. Try a smaller learning_rate_init (now {lr!r}) and scale the input, "
+_DIVERGENCE_ADVICE = (
+    "Try a smaller learning_rate_init (now {lr!r}) and scale the input, "
     "for example with sklearn.preprocessing.StandardScaler."
 )
+
+# Set by scikit-learn's callback machinery for the duration of one fit; they
+# survive when a failed call puts the estimator's other attributes back.
+_CALLBACK_ATTRIBUTES = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
 
 def _not_lbfgs(estimator):
@@ -192,7 +194,11 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True")
         if (y_val is None) != (X_val is None):
             raise ValueError("X_val and y_val must be given together.")
+        # A call that fails leaves the estimator as it was: its attributes are
+        # put back, and so is what training changes in place when it continues
+        # a model (warm_start, partial_fit). A fresh fit builds new objects.
         saved_state = self.__dict__.copy()
+        checkpoint = None if first_pass else Checkpoint(self._trainer, self._rng, self.history_)
         try:
             train, val = self._prepare_data(
                 X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
@@ -208,18 +214,38 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             if first_pass or not incremental:
                 self._configure_solver(train.n_rows)
             score = None if val is None else self._validation_score(val)
-        except Exception:
-            self.__dict__.clear()
-            self.__dict__.update(saved_state)
+            tasks = None
+            if hasattr(self, "_init_callback_context"):
+                max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
+                tasks = _CallbackTasks(self, X_checked, y_checked, sw_checked, max_epochs)
+            outcome = self._train(train, val, score, incremental, tasks)
+        except BaseException:
+            self._restore(saved_state, checkpoint)
             raise
-        tasks = None
-        if hasattr(self, "_init_callback_context"):
-            max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
-            tasks = _CallbackTasks(self, X_checked, y_checked, sw_checked, max_epochs)
-        self._train(train, val, score, incremental, tasks)
         if tasks is not None:
             tasks.finish()
+        if outcome.reason == "diverged":
+            if incremental:
+                self._restore(saved_state, checkpoint)
+                kept = "The model was left as it was before this call to partial_fit."
+            elif self.early_stopping and self.restore_best_weights and self.best_epoch_ is not None:
+                kept = f"The parameters of the best epoch ({self.best_epoch_}) were restored."
+            else:
+                kept = "The last finite parameters were kept."
+            raise ValueError(
+                f"{outcome.message}: the optimization diverged. Training stopped. {kept} "
+                + _DIVERGENCE_ADVICE.format(lr=self.learning_rate_init)
+            )
         return self
+
+    def _restore(self, saved_state, checkpoint):
+        """Put back the attributes of ``saved_state`` and the training state of ``checkpoint``."""
+        kept = {key: self.__dict__[key] for key in _CALLBACK_ATTRIBUTES if key in self.__dict__}
+        state = dict(saved_state)
+        if checkpoint is not None:
+            state["_trainer"] = checkpoint.restore()
+        self.__dict__.clear()
+        self.__dict__.update(state, **kept)
 
     def _current_model_attributes(self):
         """Fitted attributes of a copy that predicts with the current parameters.
@@ -269,7 +295,14 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             )
         # The training rows stay in X and are gathered batch by batch; only the
         # (smaller) validation set is copied.
-        return train.subset(train_idx, copy=False), train.subset(val_idx)
+        parts = train.subset(train_idx, copy=False), train.subset(val_idx)
+        for rows, name in zip(parts, ("training", "validation")):
+            if rows.weight <= 0:
+                raise ValueError(
+                    f"All sample weights of the {name} set split off with validation_fraction="
+                    f"{self.validation_fraction} are zero; change validation_fraction or random_state."
+                )
+        return parts
 
     def _build(self, train):
         """Create and initialise the network and the loss for a fresh fit."""
@@ -384,10 +417,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
                 tasks=tasks,
             )
         self._set_records(outcome, val is not None)
-        if outcome.reason == "diverged":
-            raise ValueError(
-                _DIVERGENCE_MESSAGE.format(epoch=len(self.history_["loss"]) + 1, lr=self.learning_rate_init)
-            )
+        return outcome
 
     def _set_records(self, outcome, has_val):
         history, trainer = self.history_, self._trainer
@@ -450,7 +480,9 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         return self._trainer.net.predict_raw(X)
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: on Python >= 3.11 the inherited __getstate__ may return the
+        # instance's own __dict__, which must keep its attributes.
+        state = dict(super().__getstate__())
         # coefs_ / intercepts_ are views into the network's flat buffer; they
         # are rebuilt from it on unpickling instead of being stored twice.
         state.pop("coefs_", None)

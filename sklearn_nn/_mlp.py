@@ -92,7 +92,9 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         >>> X, y = load_iris(return_X_y=True)
         >>> clf = make_pipeline(
         ...     StandardScaler(),
-        ...     MLPClassifierScratch(hidden_layer_sizes=(16,), learning_rate_init=0.01, random_state=0),
+        ...     MLPClassifierScratch(
+        ...         hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=300, random_state=0
+        ...     ),
         ... ).fit(X, y)
         >>> clf.score(X, y) > 0.95
         True

@@ -13,12 +13,16 @@ the end of the epoch it records the history, evaluates the validation set,
 feeds the ``Monitor`` and decides whether to stop, to cut the rate
 (``adaptive``) or to go on.
 
-A non-finite objective stops training at once and restores the parameters of
-the start of that epoch (or the best ones when early stopping keeps them). A
-Ctrl-C during training is deferred to the end of the current update, so the
-model is never left half-updated.
+Training diverged when the objective becomes non-finite, when it grows to
+more than ``DIVERGENCE_FACTOR`` (1e10) times max(1, its value in the first
+epoch), or when the parameters overflow when squared (see ``divergence``).
+Divergence stops training at once and restores the parameters of the start of
+that epoch (or the best ones when early stopping keeps them). A Ctrl-C during
+training is deferred to the end of the current update, so the model is never
+left half-updated.
 """
 
+import copy
 import signal
 import threading
 import time
@@ -118,6 +122,99 @@ class _Snapshot:
             np.copyto(trainer.opt_state[k], v)
         trainer.opt_state.update(self.scalars)
         trainer.n_updates = self.n_updates
+
+
+class Checkpoint:
+    """Everything a call of ``fit`` or ``partial_fit`` changes in a model it continues.
+
+    Taken before a call that resumes training (``warm_start``, ``partial_fit``)
+    and restored when that call fails, so that the model is left exactly as it
+    was: the parameters (copied back in place, so views such as ``coefs_``
+    stay valid), the optimizer and its state, the schedule, the counters and
+    best-so-far record, the random generator's state and the length of every
+    per-epoch record.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    rng : numpy.random.RandomState
+    history : dict of lists
+    """
+
+    def __init__(self, trainer, rng, history):
+        net = trainer.net
+        self.trainer = copy.deepcopy(trainer, memo={id(net): net})  # all but the network itself
+        self.params = net.params.copy()
+        self.rng, self.rng_state = rng, rng.get_state()
+        self.history = history
+        self.lengths = {key: len(values) for key, values in history.items()}
+
+    def restore(self):
+        """Put everything back as it was; returns the trainer to continue with.
+
+        Returns
+        -------
+        trainer : Trainer
+            A trainer in the state of the checkpoint, sharing the network.
+        """
+        np.copyto(self.trainer.net.params, self.params)
+        self.rng.set_state(self.rng_state)
+        for key, values in self.history.items():
+            del values[self.lengths[key] :]
+        return self.trainer
+
+
+#: Training diverged when the objective exceeds this factor times max(1, its first-epoch value).
+DIVERGENCE_FACTOR = 1e10
+
+
+def divergence(J, params, first_J, where):
+    """Why training diverged at objective ``J`` and parameters ``params``, or ''.
+
+    Three signs of divergence, checked after every epoch (every L-BFGS
+    iteration):
+
+    * J is inf or NaN;
+    * the parameters overflow when squared (their squared L2 norm is not
+      finite in their dtype): the penalty, the outputs and the next gradient
+      would overflow;
+    * J exceeds ``DIVERGENCE_FACTOR`` times max(1, first_J), the objective of
+      the model's first epoch of training. A fit that makes progress never
+      comes back to ten orders of magnitude above its start; an exploding one
+      passes there a few epochs before it overflows, and may otherwise end by
+      the patience rule with a useless model. The floor of 1 keeps a first
+      epoch that is already near zero (a warm start at a perfect fit) from
+      making any later increase look like divergence.
+
+    Parameters
+    ----------
+    J : float
+        The objective of the epoch.
+    params : ndarray
+        The parameters at the end of the epoch.
+    first_J : float
+        The objective of the model's first recorded epoch (J itself for the
+        first epoch).
+    where : str
+        The epoch, for the message, such as ``'epoch 3'``.
+
+    Returns
+    -------
+    reason : str
+        The start of the error message, or '' if training did not diverge.
+    """
+    if not np.isfinite(J):
+        return f"The training objective became non-finite (inf or NaN) at {where}"
+    with np.errstate(over="ignore", invalid="ignore"):
+        squared_norm = np.dot(params, params)
+    if not np.isfinite(squared_norm):
+        return f"The parameters became too large to square in {params.dtype} at {where}"
+    if J > DIVERGENCE_FACTOR * max(1.0, first_J):
+        return (
+            f"The training objective grew to {J:.3g} at {where}, more than {DIVERGENCE_FACTOR:.0e} "
+            f"times max(1, its first-epoch value {first_J:.3g})"
+        )
+    return ""
 
 
 class _Buffers:
@@ -340,6 +437,8 @@ class Trainer:
         with _deferred_sigint() as interrupt:
             try:
                 for _ in range(cfg.max_epochs):
+                    if interrupt.requested:  # Ctrl-C after the last update of the previous epoch
+                        break
                     last_good.take(self)
                     tasks.begin()
                     if order is not None:  # reshuffle the previous order, as scikit-learn does
@@ -348,9 +447,12 @@ class Trainer:
                     if interrupt.requested:  # first Ctrl-C: the last update is whole
                         _mark_interrupted(outcome)
                         break
-                    if not np.isfinite(epoch_loss) or not np.isfinite(params).all():
+                    losses = history["loss"]
+                    first_J = losses[0] if losses else epoch_loss
+                    why = divergence(epoch_loss, params, first_J, f"epoch {len(losses) + 1}")
+                    if why:
                         last_good.restore(self)
-                        outcome.reason = "diverged"
+                        outcome.reason, outcome.message = "diverged", why
                         break
                     self.n_samples_seen += n
                     val_loss, val_score = self._evaluate(val, score, n_total)
@@ -371,6 +473,8 @@ class Trainer:
                 _mark_interrupted(outcome)
                 if interrupt.requested or not np.isfinite(params).all():
                     last_good.restore(self)
+            if interrupt.requested and outcome.reason not in ("interrupted", "diverged"):  # between epochs
+                _mark_interrupted(outcome)
         tasks.close()
         if cfg.restore_best and self.monitor.best_params is not None:
             np.copyto(params, self.monitor.best_params)
@@ -394,6 +498,9 @@ class Trainer:
         net, loss, optimizer = self.net, self.loss, self.optimizer
         with np.errstate(over="ignore", invalid="ignore"):
             for X, T, sw in train.batches(batch, order):
+                batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
+                if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
+                    continue
                 ws = buffers.workspace(X.shape[0])
                 J = net.objective(X, T, sw, loss, self.alpha, n_total, ws.grad, ws)
                 if not np.isfinite(J):
@@ -402,7 +509,7 @@ class Trainer:
                 first_lr = lr if first_lr is None else first_lr
                 optimizer.step(net.params, ws.grad, self.opt_state, lr)
                 self.n_updates += 1
-                total += J * (X.shape[0] if sw is None else float(sw.sum(dtype=np.float64)))
+                total += J * batch_weight
                 if interrupt.requested:
                     break
         return total / train.weight, first_lr
@@ -433,26 +540,42 @@ class Trainer:
 
         Every L-BFGS iteration is recorded in ``history`` like an epoch, and
         runs between ``tasks.begin()`` and ``tasks.end()``. Returns an
-        ``Outcome`` whose ``n_epochs`` is the number of iterations.
+        ``Outcome`` whose ``n_epochs`` is the number of iterations. When
+        training diverges or is interrupted, the parameters are those of the
+        last accepted iteration (the start, before the first).
         """
         tasks = tasks or EpochTasks()
-        stop = []
+        stop, diverged, accepted_J = [], [], []
         net, params = self.net, self.net.params
         grad = np.empty_like(params)
-        start_params = params.copy()
+        accepted = params.astype(np.float64)  # the last accepted iterate
+        n_before = len(history["loss"])
         t0 = self._clock_start(history)
         X = train.X if not sp.issparse(train.X) else train.X.tocsr()
 
         def fun(theta):
-            params[...] = theta
             with np.errstate(over="ignore", invalid="ignore"):
+                params[...] = theta
                 J = net.objective(X, train.T, train.sample_weight, self.loss, self.alpha, n_total, grad)
             return J, grad.astype(np.float64)
 
+        def check(J, theta):
+            """Set the parameters to theta; the reason if they diverged, else ''."""
+            with np.errstate(over="ignore", invalid="ignore"):
+                params[...] = theta
+            losses = history["loss"]
+            return divergence(J, params, losses[0] if losses else J, f"iteration {len(losses) + 1}")
+
         def callback(intermediate_result):
-            params[...] = intermediate_result.x
+            J = float(intermediate_result.fun)
+            why = check(J, intermediate_result.x)
+            if why:
+                diverged.append(why)
+                raise StopIteration
+            np.copyto(accepted, intermediate_result.x)
+            accepted_J[:] = [J]
             val_loss, val_score = self._evaluate(val, score, n_total)
-            self._record(history, t0, float(intermediate_result.fun), np.nan, val_loss, val_score, verbose)
+            self._record(history, t0, J, np.nan, val_loss, val_score, verbose)
             if tasks.end():
                 stop.append(True)
             tasks.begin()
@@ -461,26 +584,35 @@ class Trainer:
 
         tasks.begin()
         with _deferred_sigint() as interrupt:
-            result = scipy.optimize.minimize(
-                fun,
-                params.astype(np.float64),
-                method="L-BFGS-B",
-                jac=True,
-                callback=callback,
-                options={
-                    "maxiter": max_iter,
-                    "maxfun": max_fun,
-                    "gtol": tol,
-                    "ftol": 64 * np.finfo(float).eps,
-                },
-            )
+            try:
+                result = scipy.optimize.minimize(
+                    fun,
+                    accepted.copy(),
+                    method="L-BFGS-B",
+                    jac=True,
+                    callback=callback,
+                    options={
+                        "maxiter": max_iter,
+                        "maxfun": max_fun,
+                        "gtol": tol,
+                        "ftol": 64 * np.finfo(float).eps,
+                    },
+                )
+            except KeyboardInterrupt:  # from user code (a scorer, a callback) or a second Ctrl-C
+                result = None
         tasks.close()
-        if not np.isfinite(result.fun) or not np.isfinite(result.x).all():
-            np.copyto(params, start_params)
-            return Outcome(0, "diverged")
-        params[...] = result.x
-        if interrupt.requested:
-            outcome = Outcome(result.nit, "interrupted", final_loss=float(result.fun))
+        n_recorded = len(history["loss"]) - n_before
+        if result is not None and not diverged:
+            why = check(float(result.fun), result.x)
+            if why:
+                diverged.append(why)
+        if diverged:
+            params[...] = accepted
+            return Outcome(n_recorded, "diverged", diverged[0])
+        if result is None or interrupt.requested:
+            params[...] = accepted
+            # The last accepted iterate may not be recorded (a scorer raised): its J is loss_.
+            outcome = Outcome(n_recorded, "interrupted", final_loss=accepted_J[0] if accepted_J else None)
             _mark_interrupted(outcome)
             return outcome
         if stop:

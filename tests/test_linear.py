@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.special import log_expit, logsumexp
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import StandardScaler
@@ -126,10 +127,13 @@ def test_default_fit_is_deterministic():
 def test_loss_reports_the_objective():
     """Full batch: loss_curve_[k] is J at the parameters before update k."""
     X, y = DATASETS["breast_cancer"]
-    est = LogisticRegressionGD(max_iter=1).fit(X, y)  # warns: one epoch only
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(1\) reached"):
+        est = LogisticRegressionGD(max_iter=1).fit(X, y)
     assert est.loss_curve_[0] == pytest.approx(np.log(2))  # zero weights: p = 1/2
-    longer = LogisticRegressionGD(alpha=0.5, max_iter=40).fit(X, y)
-    previous = LogisticRegressionGD(alpha=0.5, max_iter=39).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 40 and 39 epochs, on purpose
+        longer = LogisticRegressionGD(alpha=0.5, max_iter=40).fit(X, y)
+        previous = LogisticRegressionGD(alpha=0.5, max_iter=39).fit(X, y)
     assert longer.loss_curve_[-1] == pytest.approx(objective(previous, X, y, 0.5), rel=1e-12)
 
 
