@@ -101,6 +101,21 @@ def test_report_has_every_section_with_tables(smoke_run):
 
 
 @pytest.mark.slow
+def test_w1_limits(smoke_run):
+    """Every W1 target gets its floor: the GEMMs and the updates alone, below our time."""
+    report, _ = smoke_run
+    _, (columns, rows) = _tables(_sections(report)["W1 epoch time"])
+    assert len(rows) == 5 * 2  # five targeted (solver, batch) cases x two dtypes
+    for row in rows:
+        cells = dict(zip(columns, row))
+        gemm, update = float(cells["GEMM floor"]), float(cells["update floor"])
+        assert gemm > 0 and update >= 0
+        assert float(cells["floor / sklearn"]) == pytest.approx(
+            (gemm + update) / float(cells["sklearn s/epoch"]), rel=0.02, abs=0.002
+        )
+
+
+@pytest.mark.slow
 def test_targets_table(smoke_run):
     report, _ = smoke_run
     columns, rows = _tables(_sections(report)["Targets"])[0]
@@ -118,7 +133,7 @@ def test_targets_table(smoke_run):
 def test_w1_times_and_accuracies(smoke_run):
     report, _ = smoke_run
     body = _sections(report)["W1 epoch time"]
-    (table,) = _tables(body)
+    table, limits = _tables(body)
     columns, rows = table
     assert len(rows) == 2 * 4 * 2  # solver x batch x dtype
     has_torch = "acc torch" in columns
