@@ -24,7 +24,7 @@ loss : {'log_loss', 'squared_error', 'hinge'}, default='log_loss'
     or the multiclass hinge sum_{k != y} max(0, 1 - z_y + z_k).""",
     "loss_regressor": """
 loss : {'squared_error', 'absolute_error', 'huber', 'poisson'}, default='squared_error'
-    Per-sample loss averaged over outputs: 1/2 (y - z)^2, |y - z|, Huber
+    Per-sample loss averaged over outputs: 1/2 (y - z)^2, ``|y - z|``, Huber
     with threshold ``huber_delta``, or the Poisson negative log-likelihood
     exp(z) - y z with prediction exp(z).""",
     "huber_delta": """
@@ -207,7 +207,7 @@ out_activation_ : str
 n_features_in_ : int
     Number of features seen during fit.""",
     "feature_names_in_": """
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Feature names seen during fit, when X had string column names.""",
 }
 
