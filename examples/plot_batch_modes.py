@@ -1,7 +1,7 @@
 r"""
-====================================================
+======================================================
 Full batch, mini-batch and stochastic gradient descent
-====================================================
+======================================================
 
 Every solver of ``sklearn_nn`` minimises the same objective :math:`J`, the
 weighted mean loss over the training rows plus an L2 penalty. What changes

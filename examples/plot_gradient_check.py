@@ -1,7 +1,7 @@
 r"""
-==========================================================
+=============================================================
 Gradient checking: backpropagation against finite differences
-==========================================================
+=============================================================
 
 Backpropagation computes the gradient of the training objective with the
 chain rule, one layer at a time from the output back to the input. A
