@@ -36,7 +36,7 @@ warnings.filterwarnings("ignore", message="(?s).*non-interactive.*cannot be show
 # -- Project -------------------------------------------------------------------
 project = "sklearn_nn"
 author = "the sklearn_nn developers"
-copyright = "the sklearn_nn developers"  # noqa: A001
+copyright = "the sklearn_nn developers"
 version = release = sklearn_nn.__version__
 
 # -- General -------------------------------------------------------------------
