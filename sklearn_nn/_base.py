@@ -650,6 +650,7 @@ class ClassifierGDMixin(ClassifierMixin):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
@@ -665,10 +666,13 @@ class ClassifierGDMixin(ClassifierMixin):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted classes, or a 0/1 indicator matrix for multilabel
+            models.
         """
         return self._labels_from_raw(self._raw(X))
 
@@ -688,10 +692,13 @@ class ClassifierGDMixin(ClassifierMixin):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            The logarithm of the class probabilities, in the order of
+            ``classes_``.
         """
         return self._log_proba_from_raw(self._raw(X))
 
@@ -706,10 +713,13 @@ class ClassifierGDMixin(ClassifierMixin):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            The class probabilities (one per label for multilabel models), in
+            the order of ``classes_``.
         """
         raw = self._raw(X)
         if self.out_activation_ == "softmax":
@@ -774,10 +784,12 @@ class RegressorGDMixin(RegressorMixin):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values.
         """
         return self._predictions_from_raw(self._raw(X))
 

@@ -24,7 +24,7 @@ loss : {'log_loss', 'squared_error', 'hinge'}, default='log_loss'
     or the multiclass hinge sum_{k != y} max(0, 1 - z_y + z_k).""",
     "loss_regressor": """
 loss : {'squared_error', 'absolute_error', 'huber', 'poisson'}, default='squared_error'
-    Per-sample loss averaged over outputs: 1/2 (y - z)^2, |y - z|, Huber
+    Per-sample loss averaged over outputs: 1/2 (y - z)^2, ``|y - z|``, Huber
     with threshold ``huber_delta``, or the Poisson negative log-likelihood
     exp(z) - y z with prediction exp(z).""",
     "huber_delta": """
@@ -58,7 +58,8 @@ learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'ada
     eta * decay_rate^floor(k / decay_steps); ``'cosine'``
     eta / 2 * (1 + cos(pi k / K)) with K the updates in ``max_iter`` epochs;
     ``'adaptive'`` divides the rate by 5 whenever the monitored quantity did
-    not improve by ``tol`` for ``n_iter_no_change`` epochs; a callable maps
+    not improve by ``tol`` for more than ``n_iter_no_change`` epochs in a
+    row; a callable maps
     k to a positive rate. Unlike scikit-learn, ``'invscaling'`` counts
     updates (not samples) and Adam follows the schedule too.""",
     "learning_rate_init": """
@@ -124,7 +125,8 @@ epsilon : float, default=1e-8
     Adam's numerical-stability constant.""",
     "n_iter_no_change": """
 n_iter_no_change : int or np.inf, default=10
-    Patience: epochs without an improvement of ``tol`` before stopping.""",
+    Patience: training stops (or ``'adaptive'`` cuts the rate) after more
+    than this many epochs in a row without an improvement of ``tol``.""",
     "max_fun": """
 max_fun : int, default=15000
     Maximum number of objective evaluations of ``'lbfgs'``.""",
@@ -207,7 +209,7 @@ out_activation_ : str
 n_features_in_ : int
     Number of features seen during fit.""",
     "feature_names_in_": """
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Feature names seen during fit, when X had string column names.""",
 }
 
