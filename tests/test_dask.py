@@ -4,8 +4,12 @@ dask, distributed and dask-ml are in the ``test`` extra: without them these
 tests fail at import, they are not skipped.
 """
 
+import os
 import re
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import dask
 import dask.array as da
@@ -70,7 +74,7 @@ def test_grid_search_on_a_cluster_scores_like_the_default_backend(client):
     X_digits, y_digits = X_digits[:450], y_digits[:450]
     with get_task_stream(client) as tasks, joblib.parallel_config(backend="dask"):
         on_cluster = _search().fit(X_digits, y_digits)
-    local = _search().fit(X_digits, y_digits)
+    local = _search().set_params(n_jobs=None).fit(X_digits, y_digits)  # joblib's default: in this process
 
     n_fits = len(local.cv_results_["params"]) * 3
     assert len(local.cv_results_["params"]) == 8
@@ -181,6 +185,18 @@ def test_incremental_calls_partial_fit_once_per_block():
     )
 
 
+@pytest.mark.slow
+def test_incremental_on_the_cluster_trains_like_partial_fit_here(client):
+    Xd, yd = da.from_array(X, chunks=100), da.from_array(Y, chunks=100)
+    est = MLPClassifierScratch(hidden_layer_sizes=(8,), batch_size=25, random_state=0)
+    inc = Incremental(est, shuffle_blocks=False).fit(Xd, yd, classes=CLASSES)
+    by_hand = clone(est)
+    for a in range(0, len(X), 100):
+        by_hand.partial_fit(X[a : a + 100], Y[a : a + 100], classes=CLASSES)
+    np.testing.assert_array_equal(_params(inc.estimator_), _params(by_hand))
+    np.testing.assert_array_equal(inc.predict(Xd).compute(), by_hand.predict(X))
+
+
 def test_parallel_post_fit_predicts_dask_arrays_block_by_block():
     est = MLPClassifierScratch(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
     post = ParallelPostFit(est).fit(X, Y)
@@ -189,3 +205,20 @@ def test_parallel_post_fit_predicts_dask_arrays_block_by_block():
     assert isinstance(predicted, da.Array) and predicted.numblocks[0] == 12
     np.testing.assert_array_equal(predicted.compute(), post.estimator.predict(X))
     np.testing.assert_allclose(post.predict_proba(Xd).compute(), post.estimator.predict_proba(X), rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------
+# The example
+# ----------------------------------------------------------------------------
+@pytest.mark.slow
+def test_the_grid_search_example_runs_as_a_script(tmp_path):
+    """examples/plot_dask_grid_search.py starts its own cluster, searches, compares and closes it."""
+    script = Path(__file__).resolve().parents[1] / "examples" / "plot_dask_grid_search.py"
+    root = str(script.parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    run = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "workers: 2" in run.stdout
+    assert "same best parameters: True, same scores: True" in run.stdout
