@@ -116,6 +116,8 @@ class Stream:
     weight : float
         Sum of the sample weights of one epoch: the n of the penalty. Known
         after the first epoch; during it, the weight read so far.
+    complete : bool
+        Whether an epoch has read all the chunks, so that ``weight`` is known.
     n_rows : float
         ``inf``: batches are clipped to each chunk, not to a number of rows.
     """
@@ -364,7 +366,7 @@ class Trainer:
         stream = train if isinstance(train, Stream) else None
         n = train.n_rows
         batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
-        order = np.arange(n) if cfg.shuffle and batch < n and stream is None else None
+        order = np.arange(n) if stream is None and cfg.shuffle and batch < n else None
         last_good = _Snapshot(self)
         buffers = _Buffers(self.net)
         t0 = self._clock_start(history)
