@@ -9,6 +9,8 @@ Label handling lives in ``ClassifierGDMixin`` and target handling in
 """
 
 import copy
+import dataclasses
+import itertools
 import warnings
 from numbers import Integral, Real
 
@@ -38,7 +40,7 @@ from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES, log_sum_
 from ._network import Network
 from ._optimizers import OPTIMIZERS
 from ._schedules import SCHEDULES, make_schedule
-from ._training import Checkpoint, EpochTasks, LoopConfig, Rows, Trainer, new_history
+from ._training import Checkpoint, EpochTasks, LoopConfig, Rows, Stream, Trainer, new_history
 
 try:  # scikit-learn >= 1.9: callbacks such as sklearn.callback.ProgressBar
     from sklearn.callback import CallbackSupportMixin
@@ -224,19 +226,25 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             raise
         if tasks is not None:
             tasks.finish()
-        if outcome.reason == "diverged":
-            if incremental:
-                self._restore(saved_state, checkpoint)
-                kept = "The model was left as it was before this call to partial_fit."
-            elif self.early_stopping and self.restore_best_weights and self.best_epoch_ is not None:
-                kept = f"The parameters of the best epoch ({self.best_epoch_}) were restored."
-            else:
-                kept = "The last finite parameters were kept."
-            raise ValueError(
-                f"{outcome.message}: the optimization diverged. Training stopped. {kept} "
-                + _DIVERGENCE_ADVICE.format(lr=self.learning_rate_init)
-            )
+        if outcome.reason == "diverged" and incremental:
+            self._restore(saved_state, checkpoint)
+        self._check_diverged(outcome, incremental)
         return self
+
+    def _check_diverged(self, outcome, restored=False):
+        """Raise the divergence error after training diverged, saying what the model kept."""
+        if outcome.reason != "diverged":
+            return
+        if restored:
+            kept = "The model was left as it was before this call to partial_fit."
+        elif self.early_stopping and self.restore_best_weights and self.best_epoch_ is not None:
+            kept = f"The parameters of the best epoch ({self.best_epoch_}) were restored."
+        else:
+            kept = "The last finite parameters were kept."
+        raise ValueError(
+            f"{outcome.message}: the optimization diverged. Training stopped. {kept} "
+            + _DIVERGENCE_ADVICE.format(lr=self.learning_rate_init)
+        )
 
     def _restore(self, saved_state, checkpoint):
         """Put back the attributes of ``saved_state`` and the training state of ``checkpoint``."""
@@ -246,6 +254,83 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             state["_trainer"] = checkpoint.restore()
         self.__dict__.clear()
         self.__dict__.update(state, **kept)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_stream(self, source, rng, *, epochs, shuffle, classes=None, validation=None):
+        """Train for up to ``epochs`` epochs over chunks read anew in every epoch.
+
+        The engine of ``sklearn_nn.stream.fit_stream``. ``source(rng)`` returns
+        the chunks ``(X, y, sample_weight)`` of one epoch in that epoch's order.
+        Every chunk is checked and encoded like the data of ``partial_fit``; the
+        first one also builds the model (afresh unless ``warm_start``). Training
+        is ``fit``'s loop over a ``Stream``: one history entry per epoch, the
+        same stopping rule, early stopping on the ``validation`` rows, and
+        ``rng`` shuffles chunks and rows. An error while reading the chunks
+        restores the attributes the estimator had before the call.
+        """
+        first_pass = not hasattr(self, "_trainer") or not self.warm_start
+        X_val, y_val, sw_val = (*validation, None)[:3] if validation is not None else (None, None, None)
+        saved_state = self.__dict__.copy()
+        n_read, failed, training = [0], [], False
+
+        def prepare(chunk):
+            n_read[0] += 1
+            return self._prepare_data(*chunk, None, None, None, False, True, None)[0]
+
+        def read(chunks, started=False):  # holds no chunk itself: one chunk at a time is in memory
+            try:
+                start = n_read[0]
+                yield from map(prepare, chunks)
+                if n_read[0] == start and not started:
+                    raise ValueError("fit_stream got no chunks for an epoch.")
+            except Exception as exc:
+                failed.append(exc)
+                raise
+
+        def epoch_chunks(rng):
+            nonlocal first_epoch
+            if first_epoch is not None:  # already begun: its first chunk built the model
+                chunks, first_epoch = first_epoch, None
+                return chunks
+            return read(source(rng))
+
+        try:
+            chunks = iter(source(rng))
+            first = next(chunks, None)
+            if first is None:
+                raise ValueError("fit_stream got no chunks.")
+            train, val = self._prepare_data(*first, X_val, y_val, sw_val, first_pass, True, classes)
+            del first
+            if first_pass and classes is None and isinstance(self, ClassifierMixin):
+                if not self._binarizer.y_type_.startswith("multilabel"):
+                    raise ValueError(
+                        "fit_stream needs classes= for a classifier: all the classes of the stream, "
+                        "which its first chunk may not show."
+                    )
+            if first_pass:
+                self._build(train)
+            else:
+                self._check_compatible(train)
+            self._configure_solver(train.n_rows)
+            score = None if val is None else self._validation_score(val)
+            first_epoch = itertools.chain([train], read(chunks, started=True))
+            del train, chunks
+            self._rng = rng
+            tasks = None
+            if hasattr(self, "_init_callback_context"):
+                tasks = _CallbackTasks(self, None, None, None, epochs)
+            loop = {"max_epochs": epochs, "shuffle": shuffle, "warn_max_iter": False}
+            training = True
+            outcome = self._train(Stream(epoch_chunks), val, score, False, tasks, loop=loop)
+        except Exception as exc:
+            if not training or any(exc is error for error in failed):
+                self.__dict__.clear()
+                self.__dict__.update(saved_state)
+            raise
+        if tasks is not None:
+            tasks.finish()
+        self._check_diverged(outcome)
+        return self
 
     def _current_model_attributes(self):
         """Fitted attributes of a copy that predicts with the current parameters.
@@ -371,7 +456,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             return lambda: scorer(self, val.X, val.y)
         return lambda: scorer(self, val.X, val.y, sample_weight=val.sample_weight)
 
-    def _train(self, train, val, score, incremental, tasks=None):
+    def _train(self, train, val, score, incremental, tasks=None, loop=None):
+        """Run the solver; ``loop`` overrides ``LoopConfig`` fields (``_fit_stream``)."""
         trainer = self._trainer
         n_total = train.weight
         if self.solver == "lbfgs":
@@ -405,6 +491,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
                 verbose=bool(self.verbose),
                 warn_max_iter=not incremental,
             )
+            if loop is not None:
+                cfg = dataclasses.replace(cfg, **loop)
             outcome = trainer.run(
                 train,
                 cfg,

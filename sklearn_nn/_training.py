@@ -13,6 +13,11 @@ the end of the epoch it records the history, evaluates the validation set,
 feeds the ``Monitor`` and decides whether to stop, to cut the rate
 (``adaptive``) or to go on.
 
+The training rows of an epoch are one ``Rows`` or a ``Stream``: chunks of rows
+read anew in every epoch (``sklearn_nn.stream.fit_stream``), each shuffled
+and batched like ``Rows``, so that data larger than memory trains through the
+same loop.
+
 Training diverged when the objective becomes non-finite, when it grows to
 more than ``DIVERGENCE_FACTOR`` (1e10) times max(1, its value in the first
 epoch), or when the parameters overflow when squared (see ``divergence``).
@@ -99,6 +104,34 @@ class Rows:
         for start in range(0, n, batch):
             stop = min(start + batch, n)
             yield self.take(slice(start, stop) if order is None else order[start:stop])
+
+
+class Stream:
+    """Training rows that arrive in chunks, read anew in every epoch.
+
+    Parameters
+    ----------
+    chunks : callable
+        ``chunks(rng)`` returns the ``Rows`` of one epoch, chunk after chunk,
+        in that epoch's order (``rng`` shuffles it).
+
+    Attributes
+    ----------
+    weight : float
+        Sum of the sample weights of one epoch: the n of the penalty. Known
+        after the first epoch; during it, the weight read so far.
+    complete : bool
+        Whether an epoch has read all the chunks, so that ``weight`` is known.
+    n_rows : float
+        ``inf``: batches are clipped to each chunk, not to a number of rows.
+    """
+
+    n_rows = float("inf")
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+        self.weight = 0.0
+        self.complete = False
 
 
 class _Snapshot:
@@ -427,9 +460,10 @@ class Trainer:
         tasks = tasks or EpochTasks()
         if fresh_monitor or self.monitor is None:
             self.monitor = Monitor(cfg.tol, cfg.n_iter_no_change, keep_best=cfg.restore_best)
+        stream = train if isinstance(train, Stream) else None
         n = train.n_rows
         batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
-        order = np.arange(n) if cfg.shuffle and batch < n else None
+        order = np.arange(n) if stream is None and cfg.shuffle and batch < n else None
         last_good = _Snapshot(self)
         buffers = _Buffers(self.net)
         t0 = self._clock_start(history)
@@ -441,9 +475,13 @@ class Trainer:
                         break
                     last_good.take(self)
                     tasks.begin()
-                    if order is not None:  # reshuffle the previous order, as scikit-learn does
-                        order = order[rng.permutation(n)]
-                    epoch_loss, first_lr = self._epoch(train, batch, order, n_total, buffers, interrupt)
+                    if stream is not None:
+                        epoch_loss, first_lr, n = self._stream_epoch(stream, cfg, rng, buffers, interrupt)
+                        n_total = stream.weight
+                    else:
+                        if order is not None:  # reshuffle the previous order, as scikit-learn does
+                            order = order[rng.permutation(n)]
+                        epoch_loss, first_lr = self._epoch(train, batch, order, n_total, buffers, interrupt)
                     if interrupt.requested:  # first Ctrl-C: the last update is whole
                         _mark_interrupted(outcome)
                         break
@@ -513,6 +551,31 @@ class Trainer:
                 if interrupt.requested:
                     break
         return total / train.weight, first_lr
+
+    def _stream_epoch(self, stream, cfg, rng, buffers, interrupt):
+        """One pass over the chunks of a ``Stream``: (mean objective, first rate, rows).
+
+        Each chunk is a pass of ``_epoch`` over its rows, shuffled within the
+        chunk; the epoch's objective is the mean of the chunks' objectives
+        weighted by their sample weights. Only one chunk is held at a time.
+        """
+        total = weight = 0.0
+        n_rows, first_lr = 0, None
+        for rows in stream.chunks(rng):
+            w, m = rows.weight, rows.n_rows
+            weight += w
+            batch = m if cfg.batch_size is None else min(cfg.batch_size, m)
+            order = rng.permutation(m) if cfg.shuffle and batch < m else None
+            n_total = stream.weight if stream.complete else weight
+            loss, lr = self._epoch(rows, batch, order, n_total, buffers, interrupt)
+            first_lr = lr if first_lr is None else first_lr
+            total += loss * w
+            n_rows += m
+            del rows  # the next chunk is read without this one in memory
+            if interrupt.requested or not np.isfinite(total):
+                return total, first_lr, n_rows
+        stream.weight, stream.complete = weight, True
+        return total / weight, first_lr, n_rows
 
     def _should_stop(self, cfg, outcome):
         """Apply the patience rule; with 'adaptive' a plateau cuts the rate instead."""
