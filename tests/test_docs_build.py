@@ -23,12 +23,14 @@ API_OBJECTS = [
     "sklearn_nn.MLPClassifierScratch",
     "sklearn_nn.MLPRegressorScratch",
     "sklearn_nn.plot.LossCurveDisplay",
+    "sklearn_nn.stream.fit_stream",
 ]
 PAGES = [
     "index",
     "getting_started",
     "cli",
     "from_sklearn",
+    "scaling_out",
     "benchmarks",
     "api/index",
     "auto_examples/index",
