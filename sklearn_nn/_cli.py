@@ -38,7 +38,7 @@ from . import __version__
 from ._compare import METRICS, cv_splits, run_comparison, write_report
 from ._datasets import DATASETS, TASKS, InputError, load_dataset, read_csv, read_table
 from ._models import MODELS, build_pipeline, check_model_fits_data, check_params, models_for
-from ._progress import Reporter
+from ._progress import EpochProgress, Reporter
 
 PROG = "sklearn-nn"
 _MODEL_FORMAT = "sklearn-nn model"
@@ -277,6 +277,27 @@ def _fit_summary(model):
     return lines
 
 
+@contextmanager
+def _fit_progress(reporter, model, text):
+    """A progress bar over the epochs of one of this package's models, a status line otherwise.
+
+    The bar listens to the fit through scikit-learn's callbacks (1.9 and
+    newer); it is removed afterwards, so a saved model carries no callback.
+    """
+    ours = type(model).__module__.startswith("sklearn_nn.")
+    max_iter = getattr(model, "max_iter", None)
+    if not (ours and hasattr(model, "set_callbacks") and max_iter):
+        with reporter.status(text):
+            yield
+        return
+    with reporter.progress(max_iter, text) as bar:
+        model.set_callbacks(EpochProgress(bar))
+        try:
+            yield
+        finally:
+            model.set_callbacks()
+
+
 def _train(args, reporter):
     spec = MODELS[args.model]
     params = parse_params(args.param)
@@ -290,8 +311,9 @@ def _train(args, reporter):
         reporter.note(line)
     check_model_fits_data(spec, data)
     pipeline = build_pipeline(spec, data, params=params)
+    model = pipeline[-1]
     with _compute_settings():
-        with reporter.status(f"fitting {spec.name} on {data.describe()}"):
+        with _fit_progress(reporter, model, f"fitting {spec.name} on {data.describe()}"):
             start = time.perf_counter()
             try:
                 pipeline.fit(data.X, data.y)

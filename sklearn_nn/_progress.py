@@ -89,6 +89,39 @@ class _RichProgress:
         self._progress.stop()
 
 
+class EpochProgress:
+    """A scikit-learn callback that advances a progress bar at the end of every epoch.
+
+    Set on one of this package's estimators with ``set_callbacks`` (scikit-learn
+    1.9 and newer): every epoch, or L-BFGS iteration, is a task named
+    ``"epoch"`` of its fit.
+
+    Parameters
+    ----------
+    progress : object with an ``advance(text)`` method
+        The bar of ``Reporter.progress``.
+    """
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.epochs = 0
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        if context.task_name == "epoch":
+            self.epochs += 1
+            self.progress.advance(f"epoch {self.epochs}")
+        return False
+
+
 class Reporter:
     """Where the tool says what it is doing: notes, progress bars, status lines.
 

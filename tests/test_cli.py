@@ -782,3 +782,35 @@ def test_missing_pandas_gives_one_line_and_status_2(monkeypatch, capsys):
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
     assert 'pip install "sklearn_nn[cli]"' in err and "pandas" in err
+
+
+def test_epoch_progress_counts_the_epochs_of_a_fit():
+    """train's progress bar advances once per epoch through scikit-learn's callbacks."""
+    pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9 has no callback API")
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sklearn_nn import MLPClassifierScratch
+    from sklearn_nn._progress import EpochProgress
+
+    class Bar:
+        def __init__(self):
+            self.texts = []
+
+        def advance(self, text="", log=None):
+            self.texts.append(text)
+
+    bar = Bar()
+    X, y = load_iris(return_X_y=True)
+    est = MLPClassifierScratch(hidden_layer_sizes=(5,), max_iter=12, tol=0, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        est.set_callbacks(EpochProgress(bar)).fit(X, y)
+    assert bar.texts == [f"epoch {k}" for k in range(1, est.n_iter_ + 1)]
+
+
+def test_saved_model_carries_no_progress_callback(tmp_path):
+    path = tmp_path / "model.joblib"
+    argv = ["train", "--model", "mlp", "--dataset", "iris", "--param", "max_iter=20", "--save", str(path)]
+    assert main(argv) == 0
+    model = joblib.load(path)["pipeline"][-1]
+    assert not hasattr(model, "_skl_callbacks")
