@@ -27,10 +27,11 @@ ELSEWHERE = {
 
 
 def _examples():
-    for path in sorted(EXAMPLES.glob("plot_*.py")):
-        if path.name not in ELSEWHERE:
-            marks = [pytest.mark.slow] if path.name in SLOW else []
-            yield pytest.param(path, id=path.stem, marks=marks)
+    return [
+        pytest.param(path, id=path.stem, marks=[pytest.mark.slow] if path.name in SLOW else [])
+        for path in sorted(EXAMPLES.glob("plot_*.py"))
+        if path.name not in ELSEWHERE
+    ]
 
 
 def _from_the_package(record):
