@@ -169,6 +169,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             y = column_or_1d(y, warn=True)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+            if not np.any(sample_weight > 0):  # scikit-learn < 1.9 lets all-zero weights through
+                raise ValueError("Sample weights must contain at least one non-zero number.")
         return X, y, sample_weight
 
     def _batch_size(self, n_rows):
