@@ -85,6 +85,13 @@ class _CallbackTasks(EpochTasks):
         self.root = estimator._init_callback_context(max_subtasks=max_epochs)
         self.root.call_on_fit_task_begin(estimator=estimator, X=X, y=y, metadata=self.metadata)
 
+    @classmethod
+    def start(cls, estimator, X, y, sample_weight, max_epochs):
+        """The tasks of a fit that begins now, or None without scikit-learn's callback API."""
+        if not hasattr(estimator, "_init_callback_context"):
+            return None
+        return cls(estimator, X, y, sample_weight, max_epochs)
+
     def _hook_args(self):
         return dict(estimator=self.estimator, X=self.X, y=self.y, metadata=self.metadata)
 
@@ -218,10 +225,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             if first_pass or not incremental:
                 self._configure_solver(train.n_rows)
             score = None if val is None else self._validation_score(val)
-            tasks = None
-            if hasattr(self, "_init_callback_context"):
-                max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
-                tasks = _CallbackTasks(self, X_checked, y_checked, sw_checked, max_epochs)
+            max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
+            tasks = _CallbackTasks.start(self, X_checked, y_checked, sw_checked, max_epochs)
             outcome = self._train(train, val, score, incremental, tasks)
         except BaseException:
             self._restore(saved_state, checkpoint)
@@ -318,16 +323,13 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             first_epoch = itertools.chain([train], read(chunks, started=True))
             del train, chunks
             self._rng = rng
-            tasks = None
-            if hasattr(self, "_init_callback_context"):
-                tasks = _CallbackTasks(self, None, None, None, epochs)
+            tasks = _CallbackTasks.start(self, None, None, None, epochs)
             loop = {"max_epochs": epochs, "shuffle": shuffle, "warn_max_iter": False}
             training = True
             outcome = self._train(Stream(epoch_chunks), val, score, False, tasks, loop=loop)
         except Exception as exc:
             if not training or any(exc is error for error in failed):
-                self.__dict__.clear()
-                self.__dict__.update(saved_state)
+                self._restore(saved_state, None)
             raise
         if tasks is not None:
             tasks.finish()
