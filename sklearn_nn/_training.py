@@ -534,18 +534,19 @@ class Trainer:
         """
         total, first_lr = 0.0, None
         net, loss, optimizer = self.net, self.loss, self.optimizer
+        penalty = (self.alpha / n_total, net.n_weights) if self.alpha != 0.0 else None
         with np.errstate(over="ignore", invalid="ignore"):
             for X, T, sw in train.batches(batch, order):
                 batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
                 if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
                     continue
                 ws = buffers.workspace(X.shape[0])
-                J = net.objective(X, T, sw, loss, self.alpha, n_total, ws.grad, ws)
+                J = net.objective(X, T, sw, loss, self.alpha, n_total, ws.grad, ws, penalty_gradient=False)
                 if not np.isfinite(J):
                     return np.nan, first_lr
                 lr = self.schedule(self.n_updates)
                 first_lr = lr if first_lr is None else first_lr
-                optimizer.step(net.params, ws.grad, self.opt_state, lr)
+                optimizer.step(net.params, ws.grad, self.opt_state, lr, penalty)
                 self.n_updates += 1
                 total += J * batch_weight
                 if interrupt.requested:

@@ -77,3 +77,24 @@ def test_float32_buffers_stay_float32(opt):
     opt.step(theta, G1.astype(np.float32), state, LR)
     assert theta.dtype == np.float32
     assert all(a.dtype == np.float32 for a in state.values() if isinstance(a, np.ndarray))
+
+
+@pytest.mark.parametrize("opt", [SGD(0.0), SGD(0.9, False), SGD(0.9, True), Adam()], ids=repr)
+def test_penalty_argument_equals_penalised_gradient(opt):
+    """``penalty=(c, n)`` gives the steps of the gradient g + c * theta[:n] (zero beyond n).
+
+    Plain SGD applies it as a shrink of the weights, the others by adding it
+    to the gradient; both must be the same update.
+    """
+    c, n = 0.3, 6
+    theta_a, theta_b, theta_c = THETA.copy(), THETA.copy(), THETA.copy()
+    state_a, state_b, state_c = opt.init(theta_a), opt.init(theta_b), opt.init(theta_c)
+    for g in (G1, G2, G1):
+        full = g.copy()
+        full[:n] += c * theta_b[:n]
+        opt.step(theta_a, g.copy(), state_a, LR, penalty=(c, n))
+        opt.step(theta_b, full, state_b, LR)
+        opt.step(theta_c, g.copy(), state_c, LR)
+        np.testing.assert_allclose(theta_a, theta_b, rtol=0, atol=1e-15)
+    assert np.all(theta_a[:n] != theta_c[:n])  # the penalty acted on the first n
+    np.testing.assert_allclose(theta_a[n:], theta_c[n:], rtol=0, atol=1e-15)  # and only there
