@@ -39,6 +39,11 @@ def log_sum_exp(Z):
     return m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
 
 
+def row_sums(values):
+    """Per-row sums of per-unit values; a single column is returned as a view."""
+    return values[:, 0] if values.shape[1] == 1 else np.add.reduce(values, axis=1)
+
+
 def log1p_given(e, u):
     """log(1 + e) for e >= 0, given u = 1 + e rounded to the dtype.
 
@@ -87,22 +92,24 @@ class SigmoidLogLoss(_SigmoidLoss):
     name = "log_loss"
 
     def value(self, T, Z):
-        return (np.logaddexp(0.0, Z) - T * Z).sum(axis=1)
+        return row_sums(np.logaddexp(0.0, Z) - T * Z)
 
     def value_and_gradient(self, T, Z, G):
         # One exponential gives both: with e = exp(-|z|) in (0, 1] and
         # u = 1 + e, log(1 + e^z) = max(z, 0) + log1p(e), and s(z) is 1 / u
-        # for z >= 0 and e / u otherwise.
+        # for z >= 0 and e / u otherwise, that is max(e, [z >= 0]) / u.
         np.abs(Z, out=G)
         np.negative(G, out=G)
         np.exp(G, out=G)
         u = G + 1.0
         values = log1p_given(G, u)
-        values += np.maximum(Z, 0.0)
+        work = np.maximum(Z, 0.0)
+        values += work
         values -= T * Z
-        np.divide(np.where(Z >= 0, 1.0, G), u, out=G)
+        np.maximum(G, np.greater_equal(Z, 0.0, out=work), out=G)
+        G /= u
         G -= T
-        return values.sum(axis=1)
+        return row_sums(values)
 
 
 class SigmoidSquaredError(_SigmoidLoss):
@@ -113,7 +120,7 @@ class SigmoidSquaredError(_SigmoidLoss):
     def value_and_gradient(self, T, Z, G):
         P = expit(Z)
         np.subtract(P, T, out=G)
-        values = 0.5 * (G * G).sum(axis=1)
+        values = 0.5 * row_sums(G * G)
         G *= P
         G *= 1.0 - P
         return values
@@ -134,7 +141,7 @@ class SigmoidHinge(_SigmoidLoss):
         margin = 1.0 - U * Z
         active = margin > 0
         np.multiply(-U, active, out=G)
-        return np.where(active, margin, 0.0).sum(axis=1)
+        return row_sums(np.where(active, margin, 0.0))
 
 
 # --------------------------------------------------------------------------
@@ -153,19 +160,19 @@ class SoftmaxLogLoss(_SoftmaxLoss):
     name = "log_loss"
 
     def value(self, T, Z):
-        return log_sum_exp(Z)[:, 0] - (T * Z).sum(axis=1)
+        return log_sum_exp(Z)[:, 0] - row_sums(T * Z)
 
     def value_and_gradient(self, T, Z, G):
         # One pass gives both: with m the row maximum and E = exp(z - m),
         # softmax = E / sum(E) and log-sum-exp = m + log(sum(E)).
-        m = Z.max(axis=1, keepdims=True)
+        m = np.maximum.reduce(Z, axis=1, keepdims=True)
         np.subtract(Z, m, out=G)
         np.exp(G, out=G)
-        total = G.sum(axis=1, keepdims=True)
-        values = (m + np.log(total))[:, 0] - (T * Z).sum(axis=1)
+        total = np.add.reduce(G, axis=1, keepdims=True)
         G /= total
         G -= T
-        return values
+        m += np.log(total, out=total)  # log-sum-exp
+        return m[:, 0] - row_sums(T * Z)
 
 
 class SoftmaxSquaredError(_SoftmaxLoss):
@@ -180,7 +187,7 @@ class SoftmaxSquaredError(_SoftmaxLoss):
     def value_and_gradient(self, T, Z, G):
         P = softmax(Z)
         np.subtract(P, T, out=G)
-        values = 0.5 * (G * G).sum(axis=1)
+        values = 0.5 * row_sums(G * G)
         inner = (P * G).sum(axis=1, keepdims=True)
         G -= inner
         G *= P
@@ -203,7 +210,7 @@ class SoftmaxHinge(_SoftmaxLoss):
         active = margin > 0
         np.copyto(G, active)
         G -= T * active.sum(axis=1, keepdims=True)
-        return np.where(active, margin, 0.0).sum(axis=1)
+        return row_sums(np.where(active, margin, 0.0))
 
 
 # --------------------------------------------------------------------------

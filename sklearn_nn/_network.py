@@ -49,14 +49,22 @@ class Workspace:
     The training loop keeps one per batch size, so the forward and backward
     passes allocate nothing. ``grad`` is a flat buffer laid out like the
     parameters, with its per-layer views made once.
+
+    For a single row, the gradient of a layer's biases is its delta itself,
+    so the deltas are stored directly in the bias part of ``grad``
+    (``deltas_are_bias_gradients``) and the backward pass has no sums to do.
     """
 
     def __init__(self, net, n_rows):
         layer_sizes, dtype = net.layer_sizes, net.dtype
         self.z = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
-        self.delta = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
         self.grad = np.empty(net.n_params, dtype=dtype)
         self.grad_views = net.unflatten(self.grad)
+        self.deltas_are_bias_gradients = n_rows == 1 and net.fit_intercept
+        if self.deltas_are_bias_gradients:
+            self.delta = [b.reshape(1, -1) for b in self.grad_views[1]]
+        else:
+            self.delta = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
 
 
 class Network:
@@ -162,15 +170,14 @@ class Network:
         ``workspace.delta`` when a workspace is given.
         """
         act = ACTIVATIONS[self.activation]
-        if workspace is not None and grad is workspace.grad:
-            gcoefs, gintercepts = workspace.grad_views
-        else:
-            gcoefs, gintercepts = self.unflatten(grad)
+        own_buffer = workspace is not None and grad is workspace.grad
+        gcoefs, gintercepts = workspace.grad_views if own_buffer else self.unflatten(grad)
+        sum_deltas = self.fit_intercept and not (own_buffer and workspace.deltas_are_bias_gradients)
         for layer in range(self.n_layers - 1, -1, -1):
             matmul_into(inputs[layer].T, delta, gcoefs[layer])
-            if self.fit_intercept:
+            if sum_deltas:
                 np.add.reduce(delta, axis=0, out=gintercepts[layer])
-            else:
+            elif not self.fit_intercept:
                 gintercepts[layer][...] = 0.0
             if layer > 0:
                 W_T = self.coefs[layer].T

@@ -28,6 +28,7 @@ left half-updated.
 """
 
 import copy
+import math
 import signal
 import threading
 import time
@@ -542,7 +543,7 @@ class Trainer:
                     continue
                 ws = buffers.workspace(X.shape[0])
                 J = net.objective(X, T, sw, loss, self.alpha, n_total, ws.grad, ws, penalty_gradient=False)
-                if not np.isfinite(J):
+                if not math.isfinite(J):
                     return np.nan, first_lr
                 lr = self.schedule(self.n_updates)
                 first_lr = lr if first_lr is None else first_lr

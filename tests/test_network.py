@@ -146,3 +146,30 @@ def test_flat_buffer_views_and_pickle():
     clone.params[:] = 1.0
     assert clone.coefs[0].dtype == np.float32 and np.all(clone.coefs[1] == 1.0)
     assert np.all(clone.intercepts[1] == 1.0)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("n_rows", [1, 3])
+def test_workspace_gradient_equals_fresh_arrays(fit_intercept, n_rows):
+    """The preallocated buffers give the gradient of fresh arrays, call after call.
+
+    With one row the deltas live in the bias part of the workspace's gradient
+    (the bias gradient of a row is its delta); that aliasing must not leak into
+    the weight gradients nor survive into the next call.
+    """
+    X, T, sw = make_problem("softmax", "log_loss")
+    net = Network([N_FEATURES, 5, 4, N_OUT], "relu", np.float64, fit_intercept=fit_intercept)
+    net.init_glorot(np.random.RandomState(1))
+    ws = net.workspace(n_rows)
+    assert ws.deltas_are_bias_gradients == (n_rows == 1 and fit_intercept)
+    loss = SOFTMAX_LOSSES["log_loss"]()
+    for start in range(0, 6, n_rows):
+        rows = slice(start, start + n_rows)
+        expected = np.empty_like(net.params)
+        J = net.objective(X[rows], T[rows], sw[rows], loss, 0.3, 11.0, expected)
+        J_ws = net.objective(X[rows], T[rows], sw[rows], loss, 0.3, 11.0, ws.grad, ws)
+        assert J_ws == J
+        np.testing.assert_array_equal(ws.grad, expected)
+        if not fit_intercept:
+            assert not ws.grad[net.n_weights :].any()
+        ws.grad[:] = np.nan  # an optimizer may overwrite the spent gradient
