@@ -197,9 +197,7 @@ class Network:
         W = self.params[: self.n_weights]
         return 0.5 * alpha / n_total * float(np.dot(W, W))
 
-    def objective(
-        self, X, T, sample_weight, loss, alpha, n_total, grad=None, workspace=None, penalty_gradient=True
-    ):
+    def objective(self, X, T, sample_weight, loss, alpha, n_total, grad=None, workspace=None):
         """The objective J on the rows (X, T), and its gradient if ``grad`` is given.
 
         Parameters
@@ -217,10 +215,6 @@ class Network:
             Filled with dJ/dtheta when given.
         workspace : Workspace, optional
             Buffers for the forward and backward passes (see ``forward``).
-        penalty_gradient : bool, default=True
-            If False, ``grad`` gets the gradient of the data term only, and
-            the caller adds the penalty's (the training loop lets the
-            optimizer do it, see ``_optimizers``).
 
         Returns
         -------
@@ -239,7 +233,7 @@ class Network:
         J = data_loss + self.penalty(alpha, n_total)
         if grad is not None:
             self.backward(inputs, saved, delta, grad, workspace)
-            if penalty_gradient and alpha != 0.0:
+            if alpha != 0.0:
                 grad[: self.n_weights] += (alpha / n_total) * self.params[: self.n_weights]
         return J
 

@@ -8,7 +8,9 @@ data; ``Trainer.run_lbfgs`` hands the same objective to SciPy's L-BFGS-B.
 
 Per epoch the loop: shuffles row indices (never X itself), gathers each
 mini-batch, computes J and its gradient, asks the schedule for the rate of
-update k, lets the optimizer step, and accumulates the batch objectives. At
+update k, lets the optimizer step (adding the L2 penalty's gradient), and
+accumulates the batch objectives: each batch's data loss plus the penalty at
+the parameters the pass started from. At
 the end of the epoch it records the history, evaluates the validation set,
 feeds the ``Monitor`` and decides whether to stop, to cut the rate
 (``adaptive``) or to go on.
@@ -535,14 +537,18 @@ class Trainer:
         """
         total, first_lr = 0.0, None
         net, loss, optimizer = self.net, self.loss, self.optimizer
+        # The objective gives the data term of each batch (alpha=0). The
+        # penalty's gradient goes to the optimizer, and its value, taken where
+        # the pass starts, completes every batch objective J_B.
         penalty = (self.alpha / n_total, net.n_weights) if self.alpha != 0.0 else None
         with np.errstate(over="ignore", invalid="ignore"):
+            penalty_value = net.penalty(self.alpha, n_total)
             for X, T, sw in train.batches(batch, order):
                 batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
                 if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
                     continue
                 ws = buffers.workspace(X.shape[0])
-                J = net.objective(X, T, sw, loss, self.alpha, n_total, ws.grad, ws, penalty_gradient=False)
+                J = net.objective(X, T, sw, loss, 0.0, n_total, ws.grad, ws) + penalty_value
                 if not math.isfinite(J):
                     return np.nan, first_lr
                 lr = self.schedule(self.n_updates)

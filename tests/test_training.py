@@ -199,6 +199,31 @@ def test_minibatch_loss_is_the_objective_at_the_start():
     assert est.loss_ == pytest.approx(J, rel=1e-10)
 
 
+def test_minibatch_loss_adds_the_penalty_of_the_epoch_start():
+    """Each batch objective is its data loss plus the penalty where the epoch began.
+
+    A linear model starts at zero weights, so the first epoch's penalty is 0
+    although the weights have moved by the second batch. Two batches of
+    plain SGD are worked out by hand.
+    """
+    X, y = X_BC[:200], Y_BC[:200]
+    lr, alpha, n = 0.5, 5.0, 200
+    settings = dict(solver="sgd", momentum=0.0, batch_size=100, shuffle=False, max_iter=1)
+    est = LogisticRegressionGD(learning_rate_init=lr, alpha=alpha, **settings).fit(X, y)
+    Xa, ya, Xb, yb = X[:100], y[:100], X[100:], y[100:]
+    # At zero the sigmoid is 1/2 everywhere: the first batch's loss is log 2 and its gradient
+    # (s - y) x averaged; the penalty's gradient is zero there too.
+    w = -lr * (Xa.T @ (0.5 - ya)) / 100
+    b = -lr * np.mean(0.5 - ya)
+    z = Xb @ w + b
+    second = np.mean(np.logaddexp(0.0, z) - yb * z)
+    assert est.loss_curve_[0] == pytest.approx((np.log(2) + second) / 2, rel=1e-12)
+    # The second update shrinks the weights by 1 - lr * alpha / n and steps along the data gradient.
+    s = 1.0 / (1.0 + np.exp(-z))
+    w_final = (1 - lr * alpha / n) * w - lr * (Xb.T @ (s - yb)) / 100
+    np.testing.assert_allclose(est.coef_.ravel(), w_final, rtol=1e-12)
+
+
 def test_verbose_prints_one_line_per_epoch(capsys):
     MLPClassifierScratch(hidden_layer_sizes=(5,), max_iter=3, verbose=True, random_state=0).fit(
         X_TR, Y_TR, X_val=X_VA, y_val=Y_VA
