@@ -77,6 +77,11 @@ class _CallbackTasks(EpochTasks):
     returns True stops training after that epoch. Callbacks that need a
     fitted model (such as ``ScoringMonitor``) get a copy holding the
     parameters of that epoch.
+
+    Epoch subtasks exist only for callbacks to see, so a fit that reports to
+    no callback at all (neither its own nor any propagated by a
+    meta-estimator, the usual case) skips them and saves their cost in
+    every epoch.
     """
 
     def __init__(self, estimator, X, y, sample_weight, max_epochs):
@@ -84,6 +89,9 @@ class _CallbackTasks(EpochTasks):
         self.metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         self.root = estimator._init_callback_context(max_subtasks=max_epochs)
         self.root.call_on_fit_task_begin(estimator=estimator, X=X, y=y, metadata=self.metadata)
+        # scikit-learn's list of the callbacks this fit reports to; if it is
+        # ever renamed, every epoch is reported as before.
+        self.report_epochs = bool(getattr(self.root, "_callbacks", True))
 
     @classmethod
     def start(cls, estimator, X, y, sample_weight, max_epochs):
@@ -97,11 +105,14 @@ class _CallbackTasks(EpochTasks):
 
     def begin(self):
         super().begin()
-        self.epoch = self.root.subcontext(task_name="epoch")
-        self.epoch.call_on_fit_task_begin(**self._hook_args())
+        if self.report_epochs:
+            self.epoch = self.root.subcontext(task_name="epoch")
+            self.epoch.call_on_fit_task_begin(**self._hook_args())
 
     def end(self):
         super().end()
+        if not self.report_epochs:
+            return False
         return self.epoch.call_on_fit_task_end(
             **self._hook_args(), reconstruction_attributes=self.estimator._current_model_attributes
         )
