@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,17 +103,55 @@ def test_report_has_every_section_with_tables(smoke_run):
 
 @pytest.mark.slow
 def test_w1_limits(smoke_run):
-    """Every W1 target gets its floor: the GEMMs and the updates alone, below our time."""
+    """Every W1 target gets its NumPy floor: products + elementwise + update of MinimalEpoch."""
     report, _ = smoke_run
     _, (columns, rows) = _tables(_sections(report)["W1 epoch time"])
     assert len(rows) == 5 * 2  # five targeted (solver, batch) cases x two dtypes
     for row in rows:
         cells = dict(zip(columns, row))
-        gemm, update = float(cells["GEMM floor"]), float(cells["update floor"])
-        assert gemm > 0 and update >= 0
+        parts = [float(cells[name]) for name in ("products", "elementwise", "update")]
+        assert all(part > 0 for part in parts)
         assert float(cells["floor / sklearn"]) == pytest.approx(
-            (gemm + update) / float(cells["sklearn s/epoch"]), rel=0.02, abs=0.002
+            sum(parts) / float(cells["sklearn s/epoch"]), rel=0.02, abs=0.002
         )
+        assert float(cells["ours / floor"]) == pytest.approx(
+            float(cells["ours s/epoch"]) / sum(parts), rel=0.02, abs=0.002
+        )
+
+
+@pytest.mark.parametrize("batch", [1, 7])
+def test_minimal_epoch_computes_the_engines_gradient(batch, monkeypatch):
+    """The floor does the work of a real update: its gradient is the engine's, penalty included."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_mlp
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    from sklearn_nn._losses import SOFTMAX_LOSSES
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, bench_mlp.N_FEATURES))
+    y = rng.integers(0, bench_mlp.N_CLASSES, 20)
+    minimal = bench_mlp.MinimalEpoch("sgd", X, y, batch)
+    net = minimal.net
+    rows = minimal.order[:batch]
+    expected = np.empty_like(net.params)
+    c, n = minimal.penalty
+    T = np.eye(bench_mlp.N_CLASSES)[y[rows]]
+    # alpha / n_total = c: the engine's penalty gradient equals the floor's
+    net.objective(X[rows], T, None, SOFTMAX_LOSSES["log_loss"](), c, 1.0, expected)
+    seen = []
+
+    def capture(params, grad, state, lr, penalty=None):
+        full = grad.copy()
+        full[: penalty[1]] += penalty[0] * params[: penalty[1]]
+        seen.append(full)
+        raise StopIteration
+
+    monkeypatch.setattr(minimal.optimizer, "step", capture)
+    with pytest.raises(StopIteration):
+        minimal.run()
+    np.testing.assert_allclose(seen[0], expected, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.slow
