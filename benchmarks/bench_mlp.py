@@ -558,7 +558,7 @@ class MinimalEpoch:
             total = np.add.reduce(D3, axis=1, keepdims=True)
             D3 /= total
             D3 -= Tb
-            D3 *= 1.0 / Xb.shape[0]
+            D3 *= self.optimizer.gradient_scale(self.rate) / Xb.shape[0]
             m += np.log(total, out=total)
             float(np.add.reduce(m[:, 0] - np.add.reduce(Tb * Z3, axis=1), dtype=np.float64))
             t7 = clock()

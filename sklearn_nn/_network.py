@@ -197,7 +197,7 @@ class Network:
         W = self.params[: self.n_weights]
         return 0.5 * alpha / n_total * float(np.dot(W, W))
 
-    def objective(self, X, T, sample_weight, loss, alpha, n_total, grad=None, workspace=None):
+    def objective(self, X, T, sample_weight, loss, alpha, n_total, grad=None, workspace=None, grad_scale=1.0):
         """The objective J on the rows (X, T), and its gradient if ``grad`` is given.
 
         Parameters
@@ -215,6 +215,10 @@ class Network:
             Filled with dJ/dtheta when given.
         workspace : Workspace, optional
             Buffers for the forward and backward passes (see ``forward``).
+        grad_scale : float, default=1.0
+            ``grad`` receives ``grad_scale * dJ/dtheta``. The factor multiplies
+            the output deltas, so it costs nothing: an optimizer whose step
+            scales the gradient (SGD's learning rate) gets it ready-made.
 
         Returns
         -------
@@ -225,16 +229,16 @@ class Network:
         per_sample = loss.value_and_gradient(T, raw, delta)
         if sample_weight is None:
             weight = raw.shape[0]
-            delta *= 1.0 / weight
+            delta *= grad_scale / weight
         else:
             weight = float(sample_weight.sum(dtype=np.float64))
-            delta *= (sample_weight / weight)[:, None]
+            delta *= (sample_weight * (grad_scale / weight))[:, None]
         data_loss = weighted_sum(per_sample, sample_weight) / weight
         J = data_loss + self.penalty(alpha, n_total)
         if grad is not None:
             self.backward(inputs, saved, delta, grad, workspace)
             if alpha != 0.0:
-                grad[: self.n_weights] += (alpha / n_total) * self.params[: self.n_weights]
+                grad[: self.n_weights] += (grad_scale * alpha / n_total) * self.params[: self.n_weights]
         return J
 
     def workspace(self, n_rows):

@@ -6,6 +6,12 @@ returns its state (a dict of arrays aligned with the flat buffer) and
 whole-buffer operations. The learning rate is always an argument: schedules
 live in ``_schedules`` and never inside an optimizer.
 
+``grad`` is the gradient multiplied by ``gradient_scale(lr)``. SGD's step is
+lr times the gradient, and the backward pass can apply that factor for free
+to the output deltas (``Network.objective(grad_scale=...)``), which saves the
+step a pass over the buffer; Adam, whose step does not scale with the
+gradient, takes it as it is (scale 1).
+
 ``step`` may overwrite ``grad``: the gradient is spent once the update is
 made, and reusing its buffer as scratch space keeps every update free of
 temporary arrays. Only NumPy's in-place operations are used (no BLAS calls),
@@ -13,19 +19,20 @@ so an update costs the same whatever the BLAS thread settings.
 
 The training loop hands the L2 penalty to ``step`` as ``penalty=(c, n)``: the
 gradient it passes is that of the data term only, and the step adds the
-penalty's gradient ``c * params[:n]`` (``add_penalty``). Plain SGD instead
-shrinks the weights by ``1 - lr * c`` before its step, which is the same
-update in one pass over the weights instead of two.
+penalty's gradient ``c * params[:n]``, scaled like the gradient
+(``add_penalty``). Plain SGD instead shrinks the weights by ``1 - lr * c``
+before its step, which is the same update in one pass over the weights
+instead of two.
 """
 
 import numpy as np
 
 
-def add_penalty(grad, params, penalty):
-    """grad[:n] += c * params[:n] for ``penalty = (c, n)``; nothing for None."""
+def add_penalty(grad, params, penalty, scale=1.0):
+    """grad[:n] += scale * c * params[:n] for ``penalty = (c, n)``; nothing for None."""
     if penalty is not None:
         c, n = penalty
-        grad[:n] += c * params[:n]
+        grad[:n] += (scale * c) * params[:n]
 
 
 class SGD:
@@ -45,15 +52,19 @@ class SGD:
             return {}
         return {"velocity": np.zeros_like(params)}
 
+    def gradient_scale(self, lr):
+        """SGD takes its step lr * g ready-made."""
+        return lr
+
     def step(self, params, grad, state, lr, penalty=None):
+        step = grad  # lr * g (see gradient_scale)
         if self.momentum == 0.0:
             if penalty is not None:  # theta - lr (g + c W) = (1 - lr c) theta_W - lr g
                 c, n = penalty
                 params[:n] *= 1.0 - lr * c
-            params -= np.multiply(grad, lr, out=grad)
+            params -= step
             return
-        add_penalty(grad, params, penalty)
-        step = np.multiply(grad, lr, out=grad)  # lr * g
+        add_penalty(step, params, penalty, lr)
         v = state["velocity"]
         v *= self.momentum
         v -= step
@@ -85,6 +96,10 @@ class Adam:
 
     def init(self, params):
         return {"t": 0, "m_sum": np.zeros_like(params), "v_sum": np.zeros_like(params)}
+
+    def gradient_scale(self, lr):
+        """Adam takes the gradient itself."""
+        return 1.0
 
     def moments(self, state):
         """The textbook first and second moments (m, v) of the state."""

@@ -548,10 +548,11 @@ class Trainer:
                 if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
                     continue
                 ws = buffers.workspace(X.shape[0])
-                J = net.objective(X, T, sw, loss, 0.0, n_total, ws.grad, ws) + penalty_value
+                lr = self.schedule(self.n_updates)
+                scale = optimizer.gradient_scale(lr)
+                J = net.objective(X, T, sw, loss, 0.0, n_total, ws.grad, ws, scale) + penalty_value
                 if not math.isfinite(J):
                     return np.nan, first_lr
-                lr = self.schedule(self.n_updates)
                 first_lr = lr if first_lr is None else first_lr
                 optimizer.step(net.params, ws.grad, self.opt_state, lr, penalty)
                 self.n_updates += 1

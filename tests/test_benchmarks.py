@@ -139,12 +139,13 @@ def test_minimal_epoch_computes_the_engines_gradient(batch, monkeypatch):
     c, n = minimal.penalty
     T = np.eye(bench_mlp.N_CLASSES)[y[rows]]
     # alpha / n_total = c: the engine's penalty gradient equals the floor's
-    net.objective(X[rows], T, None, SOFTMAX_LOSSES["log_loss"](), c, 1.0, expected)
+    scale = minimal.optimizer.gradient_scale(minimal.rate)
+    net.objective(X[rows], T, None, SOFTMAX_LOSSES["log_loss"](), c, 1.0, expected, grad_scale=scale)
     seen = []
 
     def capture(params, grad, state, lr, penalty=None):
         full = grad.copy()
-        full[: penalty[1]] += penalty[0] * params[: penalty[1]]
+        full[: penalty[1]] += scale * penalty[0] * params[: penalty[1]]
         seen.append(full)
         raise StopIteration
 

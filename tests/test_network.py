@@ -173,3 +173,18 @@ def test_workspace_gradient_equals_fresh_arrays(fit_intercept, n_rows):
         if not fit_intercept:
             assert not ws.grad[net.n_weights :].any()
         ws.grad[:] = np.nan  # an optimizer may overwrite the spent gradient
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_grad_scale_multiplies_the_gradient(weighted):
+    """``grad_scale`` scales the whole gradient (penalty included) and leaves J alone."""
+    X, T, sw = make_problem("softmax", "log_loss")
+    sw = sw if weighted else None
+    net = Network([N_FEATURES, 5, 4, N_OUT], "tanh", np.float64)
+    net.init_glorot(np.random.RandomState(1))
+    loss = SOFTMAX_LOSSES["log_loss"]()
+    plain, scaled = np.empty_like(net.params), np.empty_like(net.params)
+    J = net.objective(X, T, sw, loss, 0.3, 11.0, plain)
+    J_scaled = net.objective(X, T, sw, loss, 0.3, 11.0, scaled, grad_scale=0.02)
+    assert J_scaled == J
+    np.testing.assert_allclose(scaled, 0.02 * plain, rtol=1e-13, atol=1e-17)

@@ -12,10 +12,15 @@ G2 = rng.normal(size=10)
 LR = 0.05
 
 
+def step(opt, theta, g, state, lr=LR, penalty=None):
+    """One step on the gradient g, handed over scaled as the optimizer asks (``gradient_scale``)."""
+    opt.step(theta, opt.gradient_scale(lr) * g, state, lr, penalty)
+
+
 def test_plain_sgd_step():
     opt, theta = SGD(momentum=0.0), THETA.copy()
     state = opt.init(theta)
-    opt.step(theta, G1.copy(), state, LR)
+    step(opt, theta, G1, state)
     np.testing.assert_allclose(theta, THETA - LR * G1, rtol=0, atol=1e-15)
 
 
@@ -24,8 +29,8 @@ def test_momentum_two_steps(nesterov):
     mu = 0.9
     opt, theta = SGD(momentum=mu, nesterov=nesterov), THETA.copy()
     state = opt.init(theta)
-    opt.step(theta, G1.copy(), state, LR)
-    opt.step(theta, G2.copy(), state, LR)
+    step(opt, theta, G1, state)
+    step(opt, theta, G2, state)
     v1 = -LR * G1
     v2 = mu * v1 - LR * G2
     if nesterov:
@@ -40,8 +45,8 @@ def test_adam_two_steps():
     b1, b2, eps = 0.9, 0.999, 1e-8
     opt, theta = Adam(b1, b2, eps), THETA.copy()
     state = opt.init(theta)
-    opt.step(theta, G1.copy(), state, LR)
-    opt.step(theta, G2.copy(), state, LR)
+    step(opt, theta, G1, state)
+    step(opt, theta, G2, state)
     expected = THETA.copy()
     m = v = np.zeros_like(THETA)
     for t, g in enumerate([G1, G2], start=1):
@@ -66,7 +71,7 @@ def test_adam_two_steps():
 def test_first_adam_step_has_size_lr():
     """With zero moments the first step moves every coordinate by about lr * sign(g)."""
     opt, theta = Adam(), THETA.copy()
-    opt.step(theta, G1.copy(), opt.init(theta), LR)
+    step(opt, theta, G1, opt.init(theta))
     np.testing.assert_allclose(theta - THETA, -LR * np.sign(G1), rtol=1e-5)
 
 
@@ -74,7 +79,7 @@ def test_first_adam_step_has_size_lr():
 def test_float32_buffers_stay_float32(opt):
     theta = THETA.astype(np.float32)
     state = opt.init(theta)
-    opt.step(theta, G1.astype(np.float32), state, LR)
+    step(opt, theta, G1.astype(np.float32), state)
     assert theta.dtype == np.float32
     assert all(a.dtype == np.float32 for a in state.values() if isinstance(a, np.ndarray))
 
@@ -92,9 +97,9 @@ def test_penalty_argument_equals_penalised_gradient(opt):
     for g in (G1, G2, G1):
         full = g.copy()
         full[:n] += c * theta_b[:n]
-        opt.step(theta_a, g.copy(), state_a, LR, penalty=(c, n))
-        opt.step(theta_b, full, state_b, LR)
-        opt.step(theta_c, g.copy(), state_c, LR)
+        step(opt, theta_a, g, state_a, penalty=(c, n))
+        step(opt, theta_b, full, state_b)
+        step(opt, theta_c, g, state_c)
         np.testing.assert_allclose(theta_a, theta_b, rtol=0, atol=1e-15)
     assert np.all(theta_a[:n] != theta_c[:n])  # the penalty acted on the first n
     np.testing.assert_allclose(theta_a[n:], theta_c[n:], rtol=0, atol=1e-15)  # and only there
