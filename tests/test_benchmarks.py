@@ -119,14 +119,19 @@ def test_w1_limits(smoke_run):
         )
 
 
-@pytest.mark.parametrize("batch", [1, 7])
-def test_minimal_epoch_computes_the_engines_gradient(batch, monkeypatch):
-    """The floor does the work of a real update: its gradient is the engine's, penalty included."""
+def _bench_mlp():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import bench_mlp
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
+    return bench_mlp
+
+
+@pytest.mark.parametrize("batch", [1, 7])
+def test_minimal_epoch_computes_the_engines_gradient(batch, monkeypatch):
+    """The floor does the work of a real update: its gradient is the engine's, penalty included."""
+    bench_mlp = _bench_mlp()
     from sklearn_nn._losses import SOFTMAX_LOSSES
 
     rng = np.random.default_rng(0)
@@ -214,3 +219,16 @@ def test_gflops_linear_and_memory_tables(smoke_run):
     assert len(memory[1]) == 4
     for name in ("X MiB", "baseline MiB", "peak MiB", "extra MiB", "extra / X"):
         assert all(_is_number(c) for c in _column(memory, name))
+
+
+def test_accuracy_target_fails_only_a_significant_shortfall():
+    """Equal paths pass; seed noise around zero passes; a consistent loss of > 1 point fails."""
+    target = _bench_mlp()._accuracy_target
+    equal = {("sgd", 1, np.float64): [0.0] * 5}
+    noisy = {("sgd", 1, np.float32): [-0.043, -0.011, 0.016, -0.043, -0.004]}  # mean -1.7 points
+    worse = {("sgd", 1, np.float32): [-0.021, -0.018, -0.025, -0.02, -0.019]}
+    assert target(equal).passed
+    assert target({**equal, **noisy}).passed
+    assert "-1.70 points (sgd, batch 1, float32; paired over 5 seeds" in target(noisy).measured
+    assert not target({**equal, **worse}).passed
+    assert "1 significantly below" in target({**equal, **worse}).measured
