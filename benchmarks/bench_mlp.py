@@ -73,6 +73,7 @@ from sklearn.datasets import make_classification
 from sklearn.neural_network import MLPClassifier
 
 from sklearn_nn import MLPClassifierScratch
+from sklearn_nn._losses import SOFTMAX_LOSSES
 from sklearn_nn._network import Network, matmul_into
 from sklearn_nn._optimizers import SGD, Adam
 
@@ -523,8 +524,8 @@ class MinimalEpoch:
 
     - gather the batch's rows and label indicators by index;
     - forward: three GEMMs, the bias adds, ReLU on the two hidden layers;
-    - softmax log-loss: its per-row value and its gradient softmax - onehot,
-      divided by the batch size;
+    - softmax log-loss: its per-row value and its gradient softmax - onehot
+      (the package's fused ``SoftmaxLogLoss``), divided by the batch size;
     - backward: three weight-gradient GEMMs (broadcast outer products for a
       single row) and two delta GEMMs, the bias sums and the ReLU derivatives;
     - our optimizer's step, with the L2 penalty (scikit-learn's ``alpha``).
@@ -546,6 +547,7 @@ class MinimalEpoch:
         self.optimizer = Adam() if solver == "adam" else SGD(momentum=0.0)
         self.state = self.optimizer.init(self.net.params)
         self.rate = 1e-3 if solver == "adam" else 0.01
+        self.loss = SOFTMAX_LOSSES["log_loss"]()  # fused: one exp and one log per row
         self.penalty = (ALPHA / batch, self.net.n_weights)  # scikit-learn's penalty per update
 
     def _workspace(self, rows):
@@ -579,15 +581,9 @@ class MinimalEpoch:
             matmul_into(Z2, W3, Z3)
             t6 = clock()
             Z3 += b3
-            m = np.maximum.reduce(Z3, axis=1, keepdims=True)
-            np.subtract(Z3, m, out=D3)
-            np.exp(D3, out=D3)
-            total = np.add.reduce(D3, axis=1, keepdims=True)
-            D3 /= total
-            D3 -= Tb
+            values = self.loss.value_and_gradient(Tb, Z3, D3)
             D3 *= self.optimizer.gradient_scale(self.rate) / Xb.shape[0]
-            m += np.log(total, out=total)
-            float(np.add.reduce(m[:, 0] - np.add.reduce(Tb * Z3, axis=1), dtype=np.float64))
+            float(np.add.reduce(values, dtype=np.float64))
             t7 = clock()
             matmul_into(Z2.T, D3, G3)
             matmul_into(D3, W3.T, D2)
