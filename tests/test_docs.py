@@ -2,6 +2,7 @@
 
 import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -54,3 +55,18 @@ def test_public_api():
     )
     assert isinstance(sklearn_nn.__version__, str)
     assert np.all([cls.__module__.startswith("sklearn_nn._") for cls in ESTIMATORS])
+
+
+@pytest.mark.slow
+def test_readme_example_prints_its_output(capsys):
+    """The README's pipeline example runs and prints exactly the output shown under it."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    match = re.search(
+        r"A pipeline with a grid search.*?```python\n(.*?)```\n\nOutput:\n\n```text\n(.*?)```",
+        readme,
+        flags=re.S,
+    )
+    assert match, "the README's pipeline example and its output block"
+    code, output = match.groups()
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out == output
