@@ -1,34 +1,29 @@
-"""Shared estimator machinery: parameters, validation, fit / partial_fit, predictions.
+"""Shared estimator machinery: parameters, validation, one fit path, predictions.
 
 The four public estimators are thin subclasses. Everything they share lives
 here: the parameter constraints, input validation, the construction of the
-network / loss / optimizer / schedule, the validation split, and the
-translation of training records into scikit-learn's fitted attributes.
-Label handling lives in ``ClassifierGDMixin`` and target handling in
-``RegressorGDMixin``.
+network, loss and penalty, the validation split, the one fit path of ``fit``,
+``partial_fit`` and ``fit_stream`` (``BaseGD._fit_session``), and the
+translation of training records into scikit-learn's fitted attributes. What a
+solver does is asked of the solver registry (``_solvers``). Label handling
+lives in ``ClassifierGDMixin`` (with ``_targets.ClassEncoding``) and target
+handling in ``RegressorGDMixin``; predictions come from the loss's link.
 """
 
 import copy
 import dataclasses
 import itertools
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, check_scoring, r2_score
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    check_classification_targets,
-    type_of_target,
-    unique_labels,
-)
+from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -36,89 +31,73 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES, log_sum_exp, softmax
+from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin, CallbackTasks
+from ._data import Rows, Stream
+from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES
 from ._network import Network
-from ._optimizers import OPTIMIZERS
-from ._schedules import SCHEDULES, make_schedule
-from ._training import Checkpoint, EpochTasks, LoopConfig, Rows, Stream, Trainer, new_history
-
-try:  # scikit-learn >= 1.9: callbacks such as sklearn.callback.ProgressBar
-    from sklearn.callback import CallbackSupportMixin
-except ImportError:  # pragma: no cover - older scikit-learn has no callback API
-
-    class CallbackSupportMixin:
-        """Without scikit-learn's callback API the estimators simply have no ``set_callbacks``."""
-
+from ._penalties import L2Penalty
+from ._schedules import SCHEDULES
+from ._snapshot import Snapshot
+from ._solvers import SOLVERS
+from ._targets import ClassEncoding
+from ._training import EpochTasks, Session, Trainer, new_history, warn_caller
 
 _DIVERGENCE_ADVICE = (
     "Try a smaller learning_rate_init (now {lr!r}) and scale the input, "
     "for example with sklearn.preprocessing.StandardScaler."
 )
 
-# Set by scikit-learn's callback machinery for the duration of one fit; they
-# survive when a failed call puts the estimator's other attributes back.
-_CALLBACK_ATTRIBUTES = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
-
-def _not_lbfgs(estimator):
+def _stochastic(estimator):
     """partial_fit exists only for the stochastic solvers, as in scikit-learn."""
-    if estimator.solver not in OPTIMIZERS:
+    if not SOLVERS[estimator.solver].stochastic:
         raise AttributeError(
             f"partial_fit is only available for stochastic optimizers. {estimator.solver} is not stochastic."
         )
     return True
 
 
-class _CallbackTasks(EpochTasks):
-    """Reports a fit and each of its epochs to scikit-learn's callbacks.
+class _ChunkReader:
+    """The chunks of every epoch of ``fit_stream``, checked and encoded like ``partial_fit``'s data.
 
-    The fit is the root task (``_init_callback_context``) and every epoch, or
-    L-BFGS iteration, one subtask; a callback whose ``on_fit_task_end``
-    returns True stops training after that epoch. Callbacks that need a
-    fitted model (such as ``ScoringMonitor``) get a copy holding the
-    parameters of that epoch.
-
-    Epoch subtasks exist only for callbacks to see, so a fit that reports to
-    no callback at all (neither its own nor any propagated by a
-    meta-estimator, the usual case) skips them and saves their cost in
-    every epoch.
+    ``source(rng)`` returns the raw chunks ``(X, y, sample_weight)`` of one
+    epoch. The first chunk is read first, alone, to build the model; the
+    first epoch then goes on with it. Called with the generator (as
+    ``Stream.chunks``), the reader returns the ``Rows`` of the next epoch. It
+    holds no chunk itself: one chunk at a time is in memory.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, max_epochs):
-        self.estimator, self.X, self.y = estimator, X, y
-        self.metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-        self.root = estimator._init_callback_context(max_subtasks=max_epochs)
-        self.root.call_on_fit_task_begin(estimator=estimator, X=X, y=y, metadata=self.metadata)
-        # scikit-learn's list of the callbacks this fit reports to; if it is
-        # ever renamed, every epoch is reported as before.
-        self.report_epochs = bool(getattr(self.root, "_callbacks", True))
+    def __init__(self, estimator, source, rng):
+        self.estimator, self.source = estimator, source
+        self.chunks = iter(source(rng))
+        self.pending = None
+        self.n_read = 0
 
-    @classmethod
-    def start(cls, estimator, X, y, sample_weight, max_epochs):
-        """The tasks of a fit that begins now, or None without scikit-learn's callback API."""
-        if not hasattr(estimator, "_init_callback_context"):
-            return None
-        return cls(estimator, X, y, sample_weight, max_epochs)
+    def first(self):
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            raise ValueError("fit_stream got no chunks.")
+        return chunk
 
-    def _hook_args(self):
-        return dict(estimator=self.estimator, X=self.X, y=self.y, metadata=self.metadata)
+    def begin(self, first_rows):
+        """The first epoch: the chunk already read, then the rest of its chunks."""
+        self.pending = itertools.chain([first_rows], self._read(self.chunks, started=True))
 
-    def begin(self):
-        super().begin()
-        if self.report_epochs:
-            self.epoch = self.root.subcontext(task_name="epoch")
-            self.epoch.call_on_fit_task_begin(**self._hook_args())
+    def _prepare(self, chunk):
+        self.n_read += 1
+        return self.estimator._prepare_data(*chunk, None, None, None, False, True, None)[0]
 
-    def end(self):
-        super().end()
-        if not self.report_epochs:
-            return False
-        return self.epoch.call_on_fit_task_end(
-            **self._hook_args(), reconstruction_attributes=self.estimator._current_model_attributes
-        )
+    def _read(self, chunks, started=False):
+        start = self.n_read
+        yield from map(self._prepare, chunks)
+        if self.n_read == start and not started:
+            raise ValueError("fit_stream got no chunks for an epoch.")
 
-    def finish(self):
-        self.root.call_on_fit_task_end(**self._hook_args(), reconstruction_attributes={})
+    def __call__(self, rng):
+        if self.pending is not None:
+            chunks, self.pending = self.pending, None
+            return chunks
+        return self._read(self.source(rng))
 
 
 class BaseGD(CallbackSupportMixin, BaseEstimator):
@@ -130,7 +109,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "solver": [StrOptions(set(SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions(set(SCHEDULES)), callable],
@@ -167,7 +146,142 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         net.init_glorot(rng)
 
     # ------------------------------------------------------------------
-    # Fitting
+    # The one fit path
+    # ------------------------------------------------------------------
+    def _fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None, **kw):
+        """``fit`` (and, with ``incremental=True``, ``partial_fit``) on in-memory rows."""
+        incremental, classes = kw.get("incremental", False), kw.get("classes")
+        first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not incremental)
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if (y_val is None) != (X_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+
+        def prepare():
+            train, val = self._prepare_data(
+                X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
+            )
+            data = (train.X, train.y, train.sample_weight)
+            self._build(train) if first_pass else self._check_compatible(train)
+            if val is None and self.early_stopping and SOLVERS[self.solver].stochastic:
+                # Split after the weights are drawn, from the same generator (scikit-learn's order).
+                train, val = self._split(train)
+            if first_pass or not incremental:
+                self._configure_solver(train.n_rows)
+            return train, val, data, {}
+
+        return self._fit_session(prepare, first_pass=first_pass, incremental=incremental)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_stream(self, source, rng, *, epochs, shuffle, classes=None, validation=None):
+        """Train for up to ``epochs`` epochs over chunks read anew in every epoch.
+
+        The engine of ``sklearn_nn.stream.fit_stream``. ``source(rng)`` returns
+        the chunks ``(X, y, sample_weight)`` of one epoch in that epoch's order.
+        Every chunk is checked and encoded like the data of ``partial_fit``; the
+        first one also builds the model (afresh unless ``warm_start``). Training
+        is ``fit``'s path over a ``Stream``: one history entry per epoch, the
+        same stopping rule, early stopping on the ``validation`` rows, and
+        ``rng`` shuffles chunks and rows.
+        """
+        first_pass = not hasattr(self, "_trainer") or not self.warm_start
+        X_val, y_val, sw_val = (*validation, None)[:3] if validation is not None else (None, None, None)
+
+        def prepare():
+            reader = _ChunkReader(self, source, rng)
+            train, val = self._prepare_data(*reader.first(), X_val, y_val, sw_val, first_pass, True, classes)
+            if first_pass and classes is None and isinstance(self, ClassifierMixin):
+                if not self._encoding.multilabel:
+                    raise ValueError(
+                        "fit_stream needs classes= for a classifier: all the classes of the stream, "
+                        "which its first chunk may not show."
+                    )
+            self._build(train) if first_pass else self._check_compatible(train)
+            self._configure_solver(train.n_rows)
+            self._rng = rng
+            reader.begin(train)
+            plan = dict(max_epochs=epochs, shuffle=shuffle, last_reason="epochs")
+            return Stream(reader), val, (None, None, None), plan
+
+        return self._fit_session(prepare, first_pass=first_pass, incremental=False)
+
+    def _fit_session(self, prepare, *, first_pass, incremental):
+        """Prepare, train and record one call; a failed call leaves the estimator as it was.
+
+        ``prepare()`` checks the data, builds or checks the model and returns
+        ``(train, val, (X, y, sample_weight) for the callbacks, plan changes)``.
+        The snapshot taken first puts back the estimator's attributes and, when
+        the call continues a model, its whole training state.
+        """
+        trainer = None if first_pass else self._trainer
+        snapshot = Snapshot(
+            trainer, None if first_pass else self._rng, None if first_pass else self.history_,
+            owner=self, keep=CALLBACK_ATTRIBUTES,
+        )  # fmt: skip
+        try:
+            train, val, data, changes = prepare()
+            solver = SOLVERS[self.solver]
+            score = None if val is None else self._validation_score(val)
+            batch = self._batch_size(train.n_rows)
+            monitor_val = bool(self.early_stopping and val is not None)
+            plan = solver.plan(
+                self, train.n_rows, batch, incremental=incremental, monitor_validation=monitor_val
+            )
+            plan = dataclasses.replace(plan, **changes)
+            tasks = CallbackTasks.start(self, *data, solver.max_tasks(plan))
+            outcome = self._train(train, val, score, plan, tasks, incremental)
+        except BaseException:
+            snapshot.restore()
+            raise
+        if tasks is not None:
+            tasks.finish()
+        if outcome.reason == "diverged" and incremental:
+            snapshot.restore()
+        self._check_diverged(outcome, incremental)
+        return self
+
+    def _train(self, train, val, score, plan, tasks, incremental):
+        """Run the solver over ``train`` and record the outcome in the fitted attributes."""
+        if isinstance(self.batch_size, Integral) and self.batch_size > train.n_rows:
+            if SOLVERS[self.solver].stochastic:
+                warn_caller(
+                    "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped"
+                )
+        session = Session(plan, self.history_, val, score, tasks or EpochTasks())
+        outcome = SOLVERS[self.solver].run(
+            self._trainer, train, session, self._rng, n_total=train.weight, incremental=incremental,
+            max_fun=self.max_fun,
+        )  # fmt: skip
+        self._set_records(outcome, val is not None)
+        return outcome
+
+    def _check_diverged(self, outcome, restored=False):
+        """Raise the divergence error after training diverged, saying what the model kept."""
+        if outcome.reason != "diverged":
+            return
+        if restored:
+            kept = "The model was left as it was before this call to partial_fit."
+        elif self.early_stopping and self.restore_best_weights and self.best_epoch_ is not None:
+            kept = f"The parameters of the best epoch ({self.best_epoch_}) were restored."
+        else:
+            kept = "The last finite parameters were kept."
+        raise ValueError(
+            f"{outcome.message}: the optimization diverged. Training stopped. {kept} "
+            + _DIVERGENCE_ADVICE.format(lr=self.learning_rate_init)
+        )
+
+    def _current_model_attributes(self):
+        """Fitted attributes of a copy that predicts with the current parameters.
+
+        scikit-learn's callbacks build their ``fitted_estimator`` from these
+        while training goes on, so the network is copied.
+        """
+        trainer = copy.copy(self._trainer)
+        trainer.net = copy.deepcopy(trainer.net)
+        return {"_trainer": trainer, "coefs_": trainer.net.coefs, "intercepts_": trainer.net.intercepts}
+
+    # ------------------------------------------------------------------
+    # Data and model
     # ------------------------------------------------------------------
     def _check_rows(self, X, y, sample_weight, *, reset, dtype=(np.float64, np.float32)):
         """Validate (X, y, sample_weight): CSR or dense float X, 1-D y where possible."""
@@ -198,164 +312,6 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         if self.batch_size == "auto":
             return min(200, n_rows)
         return min(self.batch_size, n_rows)
-
-    def _fit(
-        self,
-        X,
-        y,
-        sample_weight=None,
-        *,
-        X_val=None,
-        y_val=None,
-        sample_weight_val=None,
-        incremental=False,
-        classes=None,
-    ):
-        first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not incremental)
-        if incremental and self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        if (y_val is None) != (X_val is None):
-            raise ValueError("X_val and y_val must be given together.")
-        # A call that fails leaves the estimator as it was: its attributes are
-        # put back, and so is what training changes in place when it continues
-        # a model (warm_start, partial_fit). A fresh fit builds new objects.
-        saved_state = self.__dict__.copy()
-        checkpoint = None if first_pass else Checkpoint(self._trainer, self._rng, self.history_)
-        try:
-            train, val = self._prepare_data(
-                X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
-            )
-            X_checked, y_checked, sw_checked = train.X, train.y, train.sample_weight
-            if first_pass:
-                self._build(train)
-            else:
-                self._check_compatible(train)
-            if val is None and self.early_stopping and self.solver != "lbfgs":
-                # Split after the weights are drawn, from the same generator (scikit-learn's order).
-                train, val = self._split(train)
-            if first_pass or not incremental:
-                self._configure_solver(train.n_rows)
-            score = None if val is None else self._validation_score(val)
-            max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
-            tasks = _CallbackTasks.start(self, X_checked, y_checked, sw_checked, max_epochs)
-            outcome = self._train(train, val, score, incremental, tasks)
-        except BaseException:
-            self._restore(saved_state, checkpoint)
-            raise
-        if tasks is not None:
-            tasks.finish()
-        if outcome.reason == "diverged" and incremental:
-            self._restore(saved_state, checkpoint)
-        self._check_diverged(outcome, incremental)
-        return self
-
-    def _check_diverged(self, outcome, restored=False):
-        """Raise the divergence error after training diverged, saying what the model kept."""
-        if outcome.reason != "diverged":
-            return
-        if restored:
-            kept = "The model was left as it was before this call to partial_fit."
-        elif self.early_stopping and self.restore_best_weights and self.best_epoch_ is not None:
-            kept = f"The parameters of the best epoch ({self.best_epoch_}) were restored."
-        else:
-            kept = "The last finite parameters were kept."
-        raise ValueError(
-            f"{outcome.message}: the optimization diverged. Training stopped. {kept} "
-            + _DIVERGENCE_ADVICE.format(lr=self.learning_rate_init)
-        )
-
-    def _restore(self, saved_state, checkpoint):
-        """Put back the attributes of ``saved_state`` and the training state of ``checkpoint``."""
-        kept = {key: self.__dict__[key] for key in _CALLBACK_ATTRIBUTES if key in self.__dict__}
-        state = dict(saved_state)
-        if checkpoint is not None:
-            state["_trainer"] = checkpoint.restore()
-        self.__dict__.clear()
-        self.__dict__.update(state, **kept)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def _fit_stream(self, source, rng, *, epochs, shuffle, classes=None, validation=None):
-        """Train for up to ``epochs`` epochs over chunks read anew in every epoch.
-
-        The engine of ``sklearn_nn.stream.fit_stream``. ``source(rng)`` returns
-        the chunks ``(X, y, sample_weight)`` of one epoch in that epoch's order.
-        Every chunk is checked and encoded like the data of ``partial_fit``; the
-        first one also builds the model (afresh unless ``warm_start``). Training
-        is ``fit``'s loop over a ``Stream``: one history entry per epoch, the
-        same stopping rule, early stopping on the ``validation`` rows, and
-        ``rng`` shuffles chunks and rows. An error while reading the chunks
-        restores the attributes the estimator had before the call.
-        """
-        first_pass = not hasattr(self, "_trainer") or not self.warm_start
-        X_val, y_val, sw_val = (*validation, None)[:3] if validation is not None else (None, None, None)
-        saved_state = self.__dict__.copy()
-        n_read, failed, training = [0], [], False
-
-        def prepare(chunk):
-            n_read[0] += 1
-            return self._prepare_data(*chunk, None, None, None, False, True, None)[0]
-
-        def read(chunks, started=False):  # holds no chunk itself: one chunk at a time is in memory
-            try:
-                start = n_read[0]
-                yield from map(prepare, chunks)
-                if n_read[0] == start and not started:
-                    raise ValueError("fit_stream got no chunks for an epoch.")
-            except Exception as exc:
-                failed.append(exc)
-                raise
-
-        def epoch_chunks(rng):
-            nonlocal first_epoch
-            if first_epoch is not None:  # already begun: its first chunk built the model
-                chunks, first_epoch = first_epoch, None
-                return chunks
-            return read(source(rng))
-
-        try:
-            chunks = iter(source(rng))
-            first = next(chunks, None)
-            if first is None:
-                raise ValueError("fit_stream got no chunks.")
-            train, val = self._prepare_data(*first, X_val, y_val, sw_val, first_pass, True, classes)
-            del first
-            if first_pass and classes is None and isinstance(self, ClassifierMixin):
-                if not self._binarizer.y_type_.startswith("multilabel"):
-                    raise ValueError(
-                        "fit_stream needs classes= for a classifier: all the classes of the stream, "
-                        "which its first chunk may not show."
-                    )
-            if first_pass:
-                self._build(train)
-            else:
-                self._check_compatible(train)
-            self._configure_solver(train.n_rows)
-            score = None if val is None else self._validation_score(val)
-            first_epoch = itertools.chain([train], read(chunks, started=True))
-            del train, chunks
-            self._rng = rng
-            tasks = _CallbackTasks.start(self, None, None, None, epochs)
-            loop = {"max_epochs": epochs, "shuffle": shuffle, "warn_max_iter": False}
-            training = True
-            outcome = self._train(Stream(epoch_chunks), val, score, False, tasks, loop=loop)
-        except Exception as exc:
-            if not training or any(exc is error for error in failed):
-                self._restore(saved_state, None)
-            raise
-        if tasks is not None:
-            tasks.finish()
-        self._check_diverged(outcome)
-        return self
-
-    def _current_model_attributes(self):
-        """Fitted attributes of a copy that predicts with the current parameters.
-
-        scikit-learn's callbacks build their ``fitted_estimator`` from these
-        while training goes on, so the network is copied.
-        """
-        trainer = copy.copy(self._trainer)
-        trainer.net = copy.deepcopy(trainer.net)
-        return {"_trainer": trainer, "coefs_": trainer.net.coefs, "intercepts_": trainer.net.intercepts}
 
     def _prepare_data(
         self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
@@ -405,7 +361,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         return parts
 
     def _build(self, train):
-        """Create and initialise the network and the loss for a fresh fit."""
+        """Create and initialise the network, the loss and the penalty for a fresh fit."""
         rng = check_random_state(self.random_state)
         n_outputs = train.T.shape[1]
         layer_sizes = [train.X.shape[1], *self._hidden_layer_sizes(), n_outputs]
@@ -415,7 +371,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         )
         self._init_network(net, rng)
         loss = self._make_loss(n_outputs)
-        self._trainer = Trainer(net, loss)
+        self._trainer = Trainer(net, loss, L2Penalty(self.alpha, net.n_weights))
         self._rng = rng
         self.history_ = new_history()
         self.loss_curve_ = self.history_["loss"]
@@ -428,32 +384,15 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         self.n_iter_ = 0
 
     def _configure_solver(self, n_rows):
-        """Set the penalty, optimizer and schedule from the current parameters.
+        """Set the penalty, update rule and schedule from the current parameters.
 
         Called on every ``fit`` (so ``warm_start`` picks up changed settings)
         and on the first ``partial_fit``. The optimizer state is kept when the
         update rule keeps its shape; k, the update count, always continues.
         """
         trainer = self._trainer
-        trainer.alpha = self.alpha
-        if self.solver == "lbfgs":
-            trainer.set_optimizer(None, None)
-            return
-        if self.solver == "sgd":
-            optimizer = OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
-        else:
-            optimizer = OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
-        batch = self._batch_size(n_rows) or n_rows
-        schedule = make_schedule(
-            self.learning_rate,
-            self.learning_rate_init,
-            power_t=self.power_t,
-            decay_rate=self.decay_rate,
-            decay_steps=self.decay_steps,
-            total_steps=self.max_iter * -(-n_rows // batch),
-            start=trainer.n_updates,
-        )
-        trainer.set_optimizer(optimizer, schedule)
+        trainer.penalty = L2Penalty(self.alpha, trainer.net.n_weights)
+        SOLVERS[self.solver].configure(self, trainer, n_rows, self._batch_size(n_rows))
 
     def _check_compatible(self, train):
         if train.T.shape[1] != self.n_outputs_:
@@ -471,68 +410,17 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             return lambda: scorer(self, val.X, val.y)
         return lambda: scorer(self, val.X, val.y, sample_weight=val.sample_weight)
 
-    def _train(self, train, val, score, incremental, tasks=None, loop=None):
-        """Run the solver; ``loop`` overrides ``LoopConfig`` fields (``_fit_stream``)."""
-        trainer = self._trainer
-        n_total = train.weight
-        if self.solver == "lbfgs":
-            outcome = trainer.run_lbfgs(
-                train,
-                self.history_,
-                n_total=n_total,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-                verbose=bool(self.verbose),
-                val=val,
-                score=score,
-                tasks=tasks,
-            )
-        else:
-            if isinstance(self.batch_size, Integral) and self.batch_size > train.n_rows:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped",
-                    stacklevel=5,
-                )
-            monitor_val = bool(self.early_stopping and val is not None)
-            cfg = LoopConfig(
-                max_epochs=1 if incremental else self.max_iter,
-                batch_size=self._batch_size(train.n_rows),
-                shuffle=self.shuffle,
-                tol=self.tol,
-                n_iter_no_change=self.n_iter_no_change,
-                monitor_validation=monitor_val,
-                restore_best=monitor_val and self.restore_best_weights,
-                verbose=bool(self.verbose),
-                warn_max_iter=not incremental,
-            )
-            if loop is not None:
-                cfg = dataclasses.replace(cfg, **loop)
-            outcome = trainer.run(
-                train,
-                cfg,
-                self._rng,
-                self.history_,
-                n_total=n_total,
-                val=val,
-                score=score,
-                fresh_monitor=not incremental,
-                tasks=tasks,
-            )
-        self._set_records(outcome, val is not None)
-        return outcome
-
     def _set_records(self, outcome, has_val):
         history, trainer = self.history_, self._trainer
         self.n_iter_ = outcome.n_epochs
         self.t_ = trainer.n_samples_seen
+        self.stop_reason_ = outcome.reason
         losses = history["loss"]
         if outcome.final_loss is not None:
             self.loss_ = outcome.final_loss
         else:
             self.loss_ = losses[-1] if losses else np.nan
         self.best_loss_ = float(np.min(losses)) if losses else np.nan
-        monitor = trainer.monitor
         if has_val or not np.all(np.isnan(history["val_loss"])):
             self.validation_scores_ = history["val_score"]
             self.validation_loss_curve_ = history["val_loss"]
@@ -542,7 +430,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             self.validation_scores_ = None
             self.validation_loss_curve_ = None
             self.best_validation_score_ = None
-        self.best_epoch_ = None if monitor is None or self.solver == "lbfgs" else monitor.best_epoch
+        tracked = trainer.monitor is not None and SOLVERS[self.solver].stochastic
+        self.best_epoch_ = trainer.monitor.best_epoch if tracked else None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
@@ -623,65 +512,45 @@ class ClassifierGDMixin(ClassifierMixin):
             raise ValueError(
                 f"{type(self).__name__} does not support multilabel targets; use MLPClassifierScratch."
             )
-        if first_pass:
-            binarizer = LabelBinarizer().fit(y if classes is None or multilabel else classes)
-        else:
-            binarizer = self._binarizer
+        encoding = ClassEncoding(y, classes) if first_pass else self._encoding
         seen = unique_labels(y)
-        if not first_pass and not incremental and set(seen) != set(binarizer.classes_):
+        if not first_pass and not incremental and set(seen) != set(encoding.classes):
             raise ValueError(
                 "warm_start can only be used where `y` has the same classes as in the previous "
-                f"call to fit. Previously got {binarizer.classes_}, `y` has {seen}"
+                f"call to fit. Previously got {encoding.classes}, `y` has {seen}"
             )
-        if incremental and len(np.setdiff1d(seen, binarizer.classes_)):
+        if incremental and len(np.setdiff1d(seen, encoding.classes)):
             raise ValueError(
-                f"`y` has classes not in `self.classes_`. `self.classes_` has {binarizer.classes_}. "
+                f"`y` has classes not in `self.classes_`. `self.classes_` has {encoding.classes}. "
                 f"'y' has {seen}."
             )
-        if len(binarizer.classes_) < 2:
+        if len(encoding.classes) < 2:
             raise ValueError(
                 "Classifier can't train when only one class is present: the data contains only "
-                f"class {binarizer.classes_[0]!r}; at least 2 classes are needed."
+                f"class {encoding.classes[0]!r}; at least 2 classes are needed."
             )
-        sample_weight = self._apply_class_weight(y, sample_weight, binarizer, incremental, dtype)
+        sample_weight = self._apply_class_weight(y, sample_weight, encoding, incremental, dtype)
         if sample_weight is not None and not multilabel and not incremental:
             if len(np.unique(y[sample_weight > 0])) < 2:
                 raise ValueError(
                     "Only one class has a positive sample weight; the classifier needs samples of at "
                     "least 2 classes with non-zero weight."
                 )
-        self._binarizer = binarizer
-        self.classes_ = binarizer.classes_
-        return self._indicators(y), sample_weight
+        self._encoding = encoding
+        self.classes_ = encoding.classes
+        return encoding.encode(y), sample_weight
 
     def _encode_validation_targets(self, y, dtype):
         check_classification_targets(y)
-        unseen = np.setdiff1d(unique_labels(y), self._binarizer.classes_)
+        unseen = np.setdiff1d(unique_labels(y), self._encoding.classes)
         if len(unseen):
             raise ValueError(f"y_val has classes not seen in y: {unseen}.")
-        return self._indicators(y)
+        return self._encoding.encode(y)
 
-    def _indicators(self, y):
-        """0/1 targets, one column per output unit, as uint8.
-
-        A byte per entry is an eighth of float64; the losses promote it to
-        the dtype of the outputs. Built without the integer matrix of
-        ``LabelBinarizer.transform``, so memory stays small for large y.
-        """
-        binarizer = self._binarizer
-        if binarizer.y_type_.startswith("multilabel"):
-            return binarizer.transform(y).astype(np.uint8)
-        codes = np.searchsorted(binarizer.classes_, y)
-        if len(binarizer.classes_) == 2:
-            return (codes == 1).astype(np.uint8).reshape(-1, 1)
-        T = np.zeros((codes.shape[0], len(binarizer.classes_)), dtype=np.uint8)
-        T[np.arange(codes.shape[0]), codes] = 1
-        return T
-
-    def _apply_class_weight(self, y, sample_weight, binarizer, incremental, dtype):
+    def _apply_class_weight(self, y, sample_weight, encoding, incremental, dtype):
         if self.class_weight is None:
             return sample_weight
-        if binarizer.y_type_.startswith("multilabel"):
+        if encoding.multilabel:
             raise ValueError("class_weight is not supported for multilabel targets.")
         if incremental and self.class_weight == "balanced":
             raise ValueError(
@@ -689,11 +558,11 @@ class ClassifierGDMixin(ClassifierMixin):
                 "computed on the whole data, e.g. with sklearn.utils.class_weight.compute_class_weight."
             )
         if isinstance(self.class_weight, dict):
-            unknown = set(self.class_weight) - set(binarizer.classes_)
+            unknown = set(self.class_weight) - set(encoding.classes)
             if unknown:
                 raise ValueError(
                     f"class_weight names classes not in the data: {sorted(unknown, key=str)}; "
-                    f"the classes are {list(binarizer.classes_)}."
+                    f"the classes are {list(encoding.classes)}."
                 )
         weights = compute_sample_weight(self.class_weight, y).astype(dtype)
         return weights if sample_weight is None else sample_weight * weights
@@ -703,20 +572,13 @@ class ClassifierGDMixin(ClassifierMixin):
         return family[self.loss]()
 
     def _output_is_softmax(self):
-        return self._multiclass_link == "softmax" and not self._binarizer.y_type_.startswith("multilabel")
-
-    def _labels_from_raw(self, raw):
-        if self._binarizer.y_type_.startswith("multilabel"):
-            return (raw > 0).astype(int)
-        if raw.shape[1] == 1:
-            return self.classes_[(raw[:, 0] > 0).astype(int)]
-        return self.classes_[np.argmax(raw, axis=1)]
+        return self._multiclass_link == "softmax" and not self._encoding.multilabel
 
     def _score_raw(self, raw, rows):
         """Accuracy of the labels predicted from raw outputs (the validation default)."""
-        return accuracy_score(rows.y, self._labels_from_raw(raw), sample_weight=rows.sample_weight)
+        return accuracy_score(rows.y, self._encoding.decode(raw), sample_weight=rows.sample_weight)
 
-    @available_if(_not_lbfgs)
+    @available_if(_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
@@ -777,17 +639,7 @@ class ClassifierGDMixin(ClassifierMixin):
             The predicted classes, or a 0/1 indicator matrix for multilabel
             models.
         """
-        return self._labels_from_raw(self._raw(X))
-
-    def _log_proba_from_raw(self, raw):
-        if self.out_activation_ == "softmax":
-            return raw - log_sum_exp(raw)
-        log_p = log_expit(raw)
-        if raw.shape[1] == 1:
-            return np.hstack([log_expit(-raw), log_p])
-        if self._binarizer.y_type_.startswith("multilabel"):
-            return log_p
-        return log_p - log_sum_exp(log_p)
+        return self._encoding.decode(self._raw(X))
 
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba``, computed stably from the logits.
@@ -803,7 +655,7 @@ class ClassifierGDMixin(ClassifierMixin):
             The logarithm of the class probabilities, in the order of
             ``classes_``.
         """
-        return self._log_proba_from_raw(self._raw(X))
+        return self._trainer.loss.log_proba(self._raw(X), normalize=not self._encoding.multilabel)
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -824,10 +676,7 @@ class ClassifierGDMixin(ClassifierMixin):
             The class probabilities (one per label for multilabel models), in
             the order of ``classes_``.
         """
-        raw = self._raw(X)
-        if self.out_activation_ == "softmax":
-            return softmax(raw)
-        return np.exp(self._log_proba_from_raw(raw))
+        return self._trainer.loss.proba(self._raw(X), normalize=not self._encoding.multilabel)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -860,7 +709,7 @@ class RegressorGDMixin(RegressorMixin):
         """R^2 of the predictions from raw outputs (the validation default)."""
         return r2_score(rows.y, self._predictions_from_raw(raw), sample_weight=rows.sample_weight)
 
-    @available_if(_not_lbfgs)
+    @available_if(_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.

@@ -14,7 +14,10 @@ Every loss object provides
   (shape of ``Z``);
 * ``value(T, Z)``: the per-sample losses only;
 * ``inverse_link(Z)``: probabilities (classification) or predictions
-  (regression) from raw outputs.
+  (regression) from raw outputs;
+* for classification, the output link of ``predict_proba`` and
+  ``predict_log_proba``: ``log_proba(Z, normalize)`` and ``proba(Z, normalize)``
+  (the estimators' predictions come from here, nowhere else).
 
 ``T`` holds the targets encoded as floats: 0/1 indicators, one column per
 sigmoid unit or per softmax class, or the regression targets. All formulas
@@ -22,7 +25,7 @@ work from logits with stable expressions (``logaddexp``, log-sum-exp).
 """
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, log_expit
 
 
 def softmax(Z, out=None):
@@ -81,6 +84,22 @@ class _SigmoidLoss(_Loss):
 
     def inverse_link(self, Z):
         return expit(Z)
+
+    def log_proba(self, Z, normalize=True):
+        """Log class probabilities from the logits of independent sigmoid units.
+
+        One unit (binary) gives [log(1 - p), log p]. Several units are
+        normalised across classes (one-vs-rest) when ``normalize``, else
+        returned per unit (multilabel).
+        """
+        log_p = log_expit(Z)
+        if Z.shape[1] == 1:
+            return np.hstack([log_expit(-Z), log_p])
+        return log_p - log_sum_exp(log_p) if normalize else log_p
+
+    def proba(self, Z, normalize=True):
+        """exp of ``log_proba``."""
+        return np.exp(self.log_proba(Z, normalize))
 
 
 class SigmoidLogLoss(_SigmoidLoss):
@@ -151,6 +170,14 @@ class _SoftmaxLoss(_Loss):
     out_activation = "softmax"
 
     def inverse_link(self, Z):
+        return softmax(Z)
+
+    def log_proba(self, Z, normalize=True):
+        """Log softmax of the logits, by log-sum-exp."""
+        return Z - log_sum_exp(Z)
+
+    def proba(self, Z, normalize=True):
+        """The softmax of the logits."""
         return softmax(Z)
 
 

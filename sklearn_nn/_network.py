@@ -7,13 +7,10 @@ first every weight matrix, then every bias vector. ``coefs`` and
 a few vectorised operations, and the L2 penalty touches ``params[:n_weights]``
 only (biases are not penalised).
 
-The objective minimised by every solver is, for rows with sample weights s_i
-and n = sum of the training weights,
-
-    J = sum_i s_i loss(y_i, z_i) / sum_i s_i  +  alpha / (2 n) * sum ||W||^2,
-
-where a mini-batch replaces the first sum by its batch estimate and keeps the
-penalty unchanged (see ``Network.objective``).
+The network and the loss give the data term of the objective J and its
+gradient (``Network.data_term``): for rows with sample weights s_i,
+sum_i s_i loss(y_i, z_i) / sum_i s_i. The penalty of J lives in
+``_penalties`` and the two are put together in ``_objective``.
 """
 
 import numpy as np
@@ -188,17 +185,10 @@ class Network:
         return grad
 
     # ------------------------------------------------------------------
-    # The objective J
+    # The data term of J (the penalty lives in ``_penalties``)
     # ------------------------------------------------------------------
-    def penalty(self, alpha, n_total):
-        """alpha / (2 n) * sum of squared weights."""
-        if alpha == 0.0:
-            return 0.0
-        W = self.params[: self.n_weights]
-        return 0.5 * alpha / n_total * float(np.dot(W, W))
-
-    def objective(self, X, T, sample_weight, loss, alpha, n_total, grad=None, workspace=None, grad_scale=1.0):
-        """The objective J on the rows (X, T), and its gradient if ``grad`` is given.
+    def data_term(self, X, T, sample_weight, loss, grad=None, workspace=None, grad_scale=1.0):
+        """The data term sum_i s_i loss_i / sum_i s_i on (X, T), and its gradient if ``grad`` is given.
 
         Parameters
         ----------
@@ -207,22 +197,18 @@ class Network:
             Encoded targets (see ``_losses``).
         sample_weight : ndarray of shape (n_rows,) or None
         loss : loss object from ``_losses``
-        alpha : float
-            L2 penalty strength.
-        n_total : float
-            Sum of the sample weights of the whole training set (the n of J).
         grad : ndarray of shape (n_params,), optional
-            Filled with dJ/dtheta when given.
+            Filled with the gradient of the data term when given.
         workspace : Workspace, optional
             Buffers for the forward and backward passes (see ``forward``).
         grad_scale : float, default=1.0
-            ``grad`` receives ``grad_scale * dJ/dtheta``. The factor multiplies
-            the output deltas, so it costs nothing: an optimizer whose step
-            scales the gradient (SGD's learning rate) gets it ready-made.
+            ``grad`` receives ``grad_scale`` times the gradient. The factor
+            multiplies the output deltas, so it costs nothing (plain SGD takes
+            its step lr * g this way, see ``_optimizers.SGD``).
 
         Returns
         -------
-        J : float
+        value : float
         """
         raw, inputs, saved = self.forward(X, workspace)
         delta = np.empty_like(raw) if workspace is None else workspace.delta[-1]
@@ -233,13 +219,9 @@ class Network:
         else:
             weight = float(sample_weight.sum(dtype=np.float64))
             delta *= (sample_weight * (grad_scale / weight))[:, None]
-        data_loss = weighted_sum(per_sample, sample_weight) / weight
-        J = data_loss + self.penalty(alpha, n_total)
         if grad is not None:
             self.backward(inputs, saved, delta, grad, workspace)
-            if alpha != 0.0:
-                grad[: self.n_weights] += (grad_scale * alpha / n_total) * self.params[: self.n_weights]
-        return J
+        return weighted_sum(per_sample, sample_weight) / weight
 
     def workspace(self, n_rows):
         """Work arrays for batches of ``n_rows`` rows."""

@@ -2,40 +2,47 @@
 
 An optimizer is stateless apart from its hyperparameters: ``init(params)``
 returns its state (a dict of arrays aligned with the flat buffer) and
-``step(params, grad, state, lr)`` updates ``params`` in place with a few
-whole-buffer operations. The learning rate is always an argument: schedules
-live in ``_schedules`` and never inside an optimizer.
+``step(params, grad, state, lr, penalty, n)`` updates ``params`` in place
+with a few whole-buffer operations. The learning rate is always an argument:
+schedules live in ``_schedules`` and never inside an optimizer.
 
-``grad`` is the gradient multiplied by ``gradient_scale(lr)``. SGD's step is
-lr times the gradient, and the backward pass can apply that factor for free
-to the output deltas (``Network.objective(grad_scale=...)``), which saves the
-step a pass over the buffer; Adam, whose step does not scale with the
-gradient, takes it as it is (scale 1).
+``grad`` is the gradient of the data term of J on the batch; the step adds the
+penalty of J through the penalty object (``_penalties``) with n, the training
+weight, so every optimizer minimises the same J. ``step`` may overwrite
+``grad``: the gradient is spent once the update is made, and reusing its
+buffer as scratch space keeps every update free of temporary arrays. Only
+NumPy's in-place operations are used (no BLAS calls), so an update costs the
+same whatever the BLAS thread settings.
 
-``step`` may overwrite ``grad``: the gradient is spent once the update is
-made, and reusing its buffer as scratch space keeps every update free of
-temporary arrays. Only NumPy's in-place operations are used (no BLAS calls),
-so an update costs the same whatever the BLAS thread settings.
+One optimization lives in one class: plain SGD's step is lr times the
+gradient, and the backward pass applies that factor for free to the output
+deltas, so ``SGD.gradient_scale(lr)`` asks for the gradient ready-scaled
+(``Network.data_term(grad_scale=...)``), which saves a pass over the buffer
+per update. Every other optimizer takes the gradient as it is (scale 1).
 
-The training loop hands the L2 penalty to ``step`` as ``penalty=(c, n)``: the
-gradient it passes is that of the data term only, and the step adds the
-penalty's gradient ``c * params[:n]``, scaled like the gradient
-(``add_penalty``). Plain SGD instead shrinks the weights by ``1 - lr * c``
-before its step, which is the same update in one pass over the weights
-instead of two.
+Adding an optimizer means one class here and a solver in ``_solvers``.
 """
 
 import numpy as np
 
 
-def add_penalty(grad, params, penalty, scale=1.0):
-    """grad[:n] += scale * c * params[:n] for ``penalty = (c, n)``; nothing for None."""
-    if penalty is not None:
-        c, n = penalty
-        grad[:n] += (scale * c) * params[:n]
+class Optimizer:
+    """Base of the update rules: the gradient comes unscaled and there is no state."""
+
+    def init(self, params):
+        """The optimizer's state for ``params``: a dict of arrays like the buffer."""
+        return {}
+
+    def gradient_scale(self, lr):
+        """The factor the step wants the data term's gradient multiplied by (1: none)."""
+        return 1.0
+
+    def step(self, params, grad, state, lr, penalty=None, n=1.0):  # pragma: no cover - interface
+        """Update ``params`` in place from ``grad`` (which it may overwrite)."""
+        raise NotImplementedError
 
 
-class SGD:
+class SGD(Optimizer):
     """Gradient descent with optional (Nesterov) momentum.
 
     Without momentum: theta <- theta - lr * g.
@@ -56,15 +63,15 @@ class SGD:
         """SGD takes its step lr * g ready-made."""
         return lr
 
-    def step(self, params, grad, state, lr, penalty=None):
+    def step(self, params, grad, state, lr, penalty=None, n=1.0):
         step = grad  # lr * g (see gradient_scale)
         if self.momentum == 0.0:
-            if penalty is not None:  # theta - lr (g + c W) = (1 - lr c) theta_W - lr g
-                c, n = penalty
-                params[:n] *= 1.0 - lr * c
+            if penalty is not None:  # theta - lr (g + grad P) = (penalty's step) - lr g
+                penalty.step(params, lr, n)
             params -= step
             return
-        add_penalty(step, params, penalty, lr)
+        if penalty is not None:
+            penalty.add_gradient(step, params, n, lr)
         v = state["velocity"]
         v *= self.momentum
         v -= step
@@ -75,7 +82,7 @@ class SGD:
             params += v
 
 
-class Adam:
+class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias correction folded into the step size.
 
     m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  t <- t + 1;
@@ -97,16 +104,13 @@ class Adam:
     def init(self, params):
         return {"t": 0, "m_sum": np.zeros_like(params), "v_sum": np.zeros_like(params)}
 
-    def gradient_scale(self, lr):
-        """Adam takes the gradient itself."""
-        return 1.0
-
     def moments(self, state):
         """The textbook first and second moments (m, v) of the state."""
         return (1.0 - self.beta_1) * state["m_sum"], (1.0 - self.beta_2) * state["v_sum"]
 
-    def step(self, params, grad, state, lr, penalty=None):
-        add_penalty(grad, params, penalty)
+    def step(self, params, grad, state, lr, penalty=None, n=1.0):
+        if penalty is not None:
+            penalty.add_gradient(grad, params, n)
         b1, b2 = self.beta_1, self.beta_2
         m_sum, v_sum = state["m_sum"], state["v_sum"]
         state["t"] += 1

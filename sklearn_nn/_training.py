@@ -1,24 +1,21 @@
 """The training loop: the only loop in the package.
 
 ``Trainer`` holds everything that must survive between calls to ``fit`` (with
-``warm_start``) and ``partial_fit``: the network, the loss, the optimizer and
-its state, the learning-rate schedule, and the counters of updates and samples
-seen. ``Trainer.run`` trains for a number of epochs over ``Rows`` of training
-data; ``Trainer.run_lbfgs`` hands the same objective to SciPy's L-BFGS-B.
+``warm_start``) and ``partial_fit``: the network, the loss and the penalty
+(together the objective J, see ``_objective``), the optimizer and its state,
+the learning-rate schedule, and the counters of updates and samples seen.
 
-Per epoch the loop: shuffles row indices (never X itself), gathers each
-mini-batch, computes J and its gradient, asks the schedule for the rate of
-update k, lets the optimizer step (adding the L2 penalty's gradient), and
-accumulates the batch objectives: each batch's data loss plus the penalty at
-the parameters the pass started from. At
-the end of the epoch it records the history, evaluates the validation set,
-feeds the ``Monitor`` and decides whether to stop, to cut the rate
-(``adaptive``) or to go on.
+``Trainer.run`` is the first-order loop. Per epoch it walks the batches of
+``EpochBatches`` (in-memory rows or streamed chunks alike), computes each
+batch's data term and gradient, asks the schedule for the rate of update k and
+lets the optimizer step (it applies the penalty), and accumulates the batch
+objectives: each batch's data term plus the penalty at the parameters its
+pass started from, so that a full batch reports J exactly.
 
-The training rows of an epoch are one ``Rows`` or a ``Stream``: chunks of rows
-read anew in every epoch (``sklearn_nn.stream.fit_stream``), each shuffled
-and batched like ``Rows``, so that data larger than memory trains through the
-same loop.
+``Trainer.end_epoch`` is the one epoch end of every solver (L-BFGS calls it
+after each iteration, see ``_lbfgs``): the divergence check, the validation
+evaluation, the history, the callbacks, the ``Monitor`` and the stopping rule.
+Its answer is the reason to stop, one of ``STOP_REASONS``, or None to go on.
 
 Training diverged when the objective becomes non-finite, when it grows to
 more than ``DIVERGENCE_FACTOR`` (1e10) times max(1, its value in the first
@@ -29,179 +26,54 @@ training is deferred to the end of the current update, so the model is never
 left half-updated.
 """
 
-import copy
 import math
+import os
 import signal
+import sys
 import threading
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.optimize
-import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.optimize import _check_optimize_result
 
-from ._early_stopping import Monitor
-from ._network import weighted_sum
+from ._data import EpochBatches
+from ._monitor import Monitor
+from ._objective import Objective
 from ._schedules import Adaptive
+from ._snapshot import Snapshot
 
-
-class Rows:
-    """Training or validation rows: inputs, encoded targets and sample weights.
-
-    Parameters
-    ----------
-    X : ndarray or CSR matrix of shape (n_samples, n_features)
-    T : ndarray of shape (n_samples, n_outputs)
-        Targets encoded for the loss.
-    sample_weight : ndarray of shape (n_samples,) or None
-    y : array-like, optional
-        The targets as the user gave them (for scorers).
-    index : ndarray of int, optional
-        The rows of the arrays that belong to this set. Batches are gathered
-        through it, so a subset of a large X costs an index array, not a copy.
-    """
-
-    def __init__(self, X, T, sample_weight=None, y=None, index=None):
-        self.X, self.T, self.sample_weight, self.y = X, T, sample_weight, y
-        self.index = index
-
-    @property
-    def n_rows(self):
-        return self.X.shape[0] if self.index is None else self.index.shape[0]
-
-    @property
-    def weight(self):
-        if self.sample_weight is None:
-            return float(self.n_rows)
-        sw = self.sample_weight if self.index is None else self.sample_weight[self.index]
-        return float(sw.sum(dtype=np.float64))
-
-    def subset(self, rows, copy=True):
-        """The given rows as a new ``Rows``: copied, or selected through an index."""
-        index = rows if self.index is None else self.index[rows]
-        if not copy:
-            return Rows(self.X, self.T, self.sample_weight, self.y, index)
-        return Rows(*self.take(rows), None if self.y is None else self.y[index])
-
-    def take(self, rows):
-        """The batch (X, T, sample_weight) of the given slice or index array."""
-        if self.index is not None:
-            rows = self.index[rows]
-        sw = None if self.sample_weight is None else self.sample_weight[rows]
-        return self.X[rows], self.T[rows], sw
-
-    def batches(self, batch, order=None):
-        """Yield (X, T, sample_weight) batches of ``batch`` rows in the given order.
-
-        A full batch of unindexed rows is the data itself (no copy); otherwise
-        rows are gathered by slice or, when shuffled, by index.
-        """
-        n = self.n_rows
-        if batch >= n:
-            yield self.take(slice(None)) if self.index is not None else (self.X, self.T, self.sample_weight)
-            return
-        for start in range(0, n, batch):
-            stop = min(start + batch, n)
-            yield self.take(slice(start, stop) if order is None else order[start:stop])
-
-
-class Stream:
-    """Training rows that arrive in chunks, read anew in every epoch.
-
-    Parameters
-    ----------
-    chunks : callable
-        ``chunks(rng)`` returns the ``Rows`` of one epoch, chunk after chunk,
-        in that epoch's order (``rng`` shuffles it).
-
-    Attributes
-    ----------
-    weight : float
-        Sum of the sample weights of one epoch: the n of the penalty. Known
-        after the first epoch; during it, the weight read so far.
-    complete : bool
-        Whether an epoch has read all the chunks, so that ``weight`` is known.
-    n_rows : float
-        ``inf``: batches are clipped to each chunk, not to a number of rows.
-    """
-
-    n_rows = float("inf")
-
-    def __init__(self, chunks):
-        self.chunks = chunks
-        self.weight = 0.0
-        self.complete = False
-
-
-class _Snapshot:
-    """Parameters, optimizer state and update count at the start of an epoch."""
-
-    def __init__(self, trainer):
-        self.params = np.empty_like(trainer.net.params)
-        self.arrays = {k: np.empty_like(v) for k, v in trainer.opt_state.items() if isinstance(v, np.ndarray)}
-        self.take(trainer)
-
-    def take(self, trainer):
-        np.copyto(self.params, trainer.net.params)
-        for k, v in self.arrays.items():
-            np.copyto(v, trainer.opt_state[k])
-        self.scalars = {k: v for k, v in trainer.opt_state.items() if not isinstance(v, np.ndarray)}
-        self.n_updates = trainer.n_updates
-
-    def restore(self, trainer):
-        np.copyto(trainer.net.params, self.params)
-        for k, v in self.arrays.items():
-            np.copyto(trainer.opt_state[k], v)
-        trainer.opt_state.update(self.scalars)
-        trainer.n_updates = self.n_updates
-
-
-class Checkpoint:
-    """Everything a call of ``fit`` or ``partial_fit`` changes in a model it continues.
-
-    Taken before a call that resumes training (``warm_start``, ``partial_fit``)
-    and restored when that call fails, so that the model is left exactly as it
-    was: the parameters (copied back in place, so views such as ``coefs_``
-    stay valid), the optimizer and its state, the schedule, the counters and
-    best-so-far record, the random generator's state and the length of every
-    per-epoch record.
-
-    Parameters
-    ----------
-    trainer : Trainer
-    rng : numpy.random.RandomState
-    history : dict of lists
-    """
-
-    def __init__(self, trainer, rng, history):
-        net = trainer.net
-        self.trainer = copy.deepcopy(trainer, memo={id(net): net})  # all but the network itself
-        self.params = net.params.copy()
-        self.rng, self.rng_state = rng, rng.get_state()
-        self.history = history
-        self.lengths = {key: len(values) for key, values in history.items()}
-
-    def restore(self):
-        """Put everything back as it was; returns the trainer to continue with.
-
-        Returns
-        -------
-        trainer : Trainer
-            A trainer in the state of the checkpoint, sharing the network.
-        """
-        np.copyto(self.trainer.net.params, self.params)
-        self.rng.set_state(self.rng_state)
-        for key, values in self.history.items():
-            del values[self.lengths[key] :]
-        return self.trainer
-
+#: Why training stopped (the estimators' ``stop_reason_``).
+STOP_REASONS = {
+    "tol": "the monitored quantity stopped improving by tol (L-BFGS: its tolerance was met)",
+    "early_stopping": "the validation score stopped improving by tol (early stopping)",
+    "max_iter": "max_iter epochs (L-BFGS: iterations) were run",
+    "max_fun": "L-BFGS reached max_fun evaluations of the objective",
+    "line_search": "L-BFGS's line search could make no more progress",
+    "epochs": "the requested epochs were run (partial_fit, fit_stream)",
+    "diverged": "the optimization diverged",
+    "interrupted": "training was interrupted (Ctrl-C)",
+    "callback": "a callback asked training to stop",
+}
 
 #: Training diverged when the objective exceeds this factor times max(1, its first-epoch value).
 DIVERGENCE_FACTOR = 1e10
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def warn_caller(message, category=UserWarning):
+    """Warn, pointing at the first frame outside this package (and scikit-learn's fit wrapper)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None:
+        path = os.path.abspath(frame.f_code.co_filename)
+        inside = path.startswith(_PACKAGE_DIR + os.sep) or frame.f_globals.get("__name__") == "sklearn.base"
+        if not inside:
+            break
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def divergence(J, params, first_J, where):
@@ -253,46 +125,35 @@ def divergence(J, params, first_J, where):
     return ""
 
 
-class _Buffers:
-    """Work arrays of the training loop: one network workspace per batch size."""
-
-    def __init__(self, net):
-        self.net = net
-        self._workspaces = {}
-
-    def workspace(self, n_rows):
-        """The network's workspace for a batch of ``n_rows`` rows."""
-        if n_rows not in self._workspaces:
-            self._workspaces[n_rows] = self.net.workspace(n_rows)
-        return self._workspaces[n_rows]
-
-
 @dataclass
-class LoopConfig:
-    """Settings of one call of ``Trainer.run``.
+class Plan:
+    """Settings of one training call, for every solver.
 
     ``batch_size`` None means full batch. ``monitor_validation`` selects
     what the stopping rule watches: the validation score (early stopping) or
-    the training objective.
+    the training objective. ``last_reason`` is the stop reason when the
+    epochs run out: ``'max_iter'`` (a ``fit``, which warns) or ``'epochs'``.
+    ``unit`` names an epoch in messages (``'iteration'`` for L-BFGS).
     """
 
     max_epochs: int
-    batch_size: int | None
-    shuffle: bool
-    tol: float
-    n_iter_no_change: float
+    batch_size: int | None = None
+    shuffle: bool = False
+    tol: float = 0.0
+    n_iter_no_change: float = np.inf
     monitor_validation: bool = False
     restore_best: bool = False
     verbose: bool = False
-    warn_max_iter: bool = True
+    last_reason: str = "max_iter"
+    unit: str = "epoch"
 
 
 @dataclass
 class Outcome:
-    """How a call of ``Trainer.run`` ended."""
+    """How a training call ended: its epochs, its reason (a key of ``STOP_REASONS``) and message."""
 
-    n_epochs: int
-    reason: str  # "converged", "max_iter", "diverged", "interrupted", "stopped", "epochs"
+    n_epochs: int = 0
+    reason: str = "max_iter"
     message: str = ""
     final_loss: float | None = None  # J at the final parameters, when known apart from the records
 
@@ -341,14 +202,9 @@ class _Interrupt:
         signal.signal(signal.SIGINT, self.previous)
 
 
-def _mark_interrupted(outcome):
-    """The unfinished epoch is not recorded; the model keeps what it learned."""
-    warnings.warn("Training interrupted by user.", UserWarning, stacklevel=7)
-    outcome.reason = "interrupted"
-
-
 @contextmanager
-def _deferred_sigint():
+def deferred_sigint():
+    """A flag that a first Ctrl-C sets, instead of raising, for the duration of training."""
     flag = _Interrupt()
     if threading.current_thread() is not threading.main_thread():
         yield flag
@@ -364,6 +220,31 @@ def _deferred_sigint():
         signal.signal(signal.SIGINT, flag.previous)
 
 
+@dataclass
+class Session:
+    """One training call in progress: what ``end_epoch`` records into and reports to."""
+
+    plan: Plan
+    history: dict
+    val: object = None
+    score: object = None
+    tasks: EpochTasks = field(default_factory=EpochTasks)
+    outcome: Outcome = field(default_factory=Outcome)
+    t0: float = 0.0
+
+    def __post_init__(self):
+        # The origin of history['time']: now, less the time of earlier calls.
+        self.t0 = time.perf_counter() - (self.history["time"][-1] if self.history["time"] else 0.0)
+        self.outcome.reason = self.plan.last_reason
+
+    def stop(self, reason, message=""):
+        """End the call for ``reason``; returns the reason (for ``end_epoch``)."""
+        self.outcome.reason, self.outcome.message = reason, message
+        if reason == "interrupted":
+            warn_caller("Training interrupted by user.")
+        return reason
+
+
 class Trainer:
     """State of training that persists across ``fit`` and ``partial_fit`` calls.
 
@@ -371,21 +252,23 @@ class Trainer:
     ----------
     net : Network
     loss : loss object
-    alpha : float
-        L2 penalty strength.
+    penalty : penalty object from ``_penalties``
 
     The optimizer (None for L-BFGS) and the schedule (a callable k -> rate)
     are set with ``set_optimizer``.
     """
 
-    def __init__(self, net, loss, alpha=0.0):
-        self.net = net
-        self.loss = loss
-        self.alpha = alpha
+    def __init__(self, net, loss, penalty):
+        self.net, self.loss, self.penalty = net, loss, penalty
         self.optimizer = self.schedule = self.opt_state = None
         self.n_updates = 0
         self.n_samples_seen = 0
         self.monitor = None
+
+    @property
+    def objective(self):
+        """J of the network, loss and penalty (``_objective.Objective``)."""
+        return Objective(self.net, self.loss, self.penalty)
 
     def set_optimizer(self, optimizer, schedule):
         """Use a new update rule and schedule, keeping compatible optimizer state."""
@@ -395,300 +278,169 @@ class Trainer:
             self.opt_state = self.opt_state if same_rule else fresh
         self.optimizer, self.schedule = optimizer, schedule
 
-    # ------------------------------------------------------------------
-    def validation_loss(self, val, n_total):
-        """J on validation rows: weighted mean loss plus the training penalty."""
-        total, chunk_size = 0.0, self.net.chunk_rows
-        for start in range(0, val.n_rows, chunk_size):
-            rows = slice(start, start + chunk_size)
-            X, T, sw = val.take(rows)
-            total += weighted_sum(self.loss.value(T, self.net.forward(X)[0]), sw)
-        return total / val.weight + self.net.penalty(self.alpha, n_total)
+    def start(self, plan, fresh_monitor):
+        """Prepare the best-so-far record of a call: new (``fit``) or continued (``partial_fit``)."""
+        if fresh_monitor or self.monitor is None:
+            self.monitor = Monitor(plan.tol, plan.n_iter_no_change, keep_best=plan.restore_best)
 
-    def _evaluate(self, val, score, n_total):
-        if val is None:
+    # ------------------------------------------------------------------
+    # The one epoch end
+    # ------------------------------------------------------------------
+    def end_epoch(self, session, J, lr, n_rows, n_total):
+        """Check, evaluate, record and report one finished epoch; the reason to stop, or None.
+
+        ``J`` is the epoch's objective at the parameters it ended with,
+        ``lr`` its first rate, ``n_rows`` the rows it used and ``n_total`` the
+        training weight (the n of the penalty).
+        """
+        return self.check_divergence(session, J) or self.record_epoch(session, J, lr, n_rows, n_total)
+
+    def check_divergence(self, session, J):
+        """'diverged' (and the session stopped) if the epoch with objective J diverged, else None."""
+        losses = session.history["loss"]
+        first_J = losses[0] if losses else J
+        why = divergence(J, self.net.params, first_J, f"{session.plan.unit} {len(losses) + 1}")
+        return session.stop("diverged", why) if why else None
+
+    def record_epoch(self, session, J, lr, n_rows, n_total):
+        """The epoch end after the divergence check: evaluation, history, callbacks, stopping rule."""
+        plan, history = session.plan, session.history
+        self.n_samples_seen += n_rows
+        val_loss, val_score = self._evaluate(session, n_total)
+        self._record(session, J, lr, val_loss, val_score)
+        session.outcome.n_epochs += 1
+        watched = val_score if plan.monitor_validation else -J
+        self.monitor.update(watched, self.net.params, epoch=len(history["loss"]))
+        if session.tasks.end():
+            return session.stop("callback", "A callback asked training to stop.")
+        return self._patience(session)
+
+    def _evaluate(self, session, n_total):
+        if session.val is None:
             return np.nan, np.nan
         with np.errstate(all="ignore"):  # a diverging model may overflow here
-            val_loss = self.validation_loss(val, n_total)
-            val_score = -val_loss if score is None else score()
+            val_loss = self.objective.on_rows(session.val, n_total)
+            val_score = -val_loss if session.score is None else session.score()
         return val_loss, val_score
 
-    @staticmethod
-    def _clock_start(history):
-        """The origin of ``history['time']``: now, less the time of earlier calls."""
-        return time.perf_counter() - (history["time"][-1] if history["time"] else 0.0)
-
-    def _record(self, history, t0, loss, lr, val_loss, val_score, verbose):
+    def _record(self, session, loss, lr, val_loss, val_score):
+        history = session.history
         history["loss"].append(loss)
         history["learning_rate"].append(lr)
         history["val_loss"].append(val_loss)
         history["val_score"].append(val_score)
-        history["time"].append(time.perf_counter() - t0)
-        if verbose:
+        history["time"].append(time.perf_counter() - session.t0)
+        if session.plan.verbose:
             line = f"Iteration {len(history['loss'])}, loss = {loss:.8f}"
             if not np.isnan(val_loss):
                 line += f", validation loss = {val_loss:.8f}, validation score = {val_score:.6f}"
             print(line)
 
+    def _patience(self, session):
+        """Apply the patience rule; with 'adaptive' a plateau cuts the rate instead."""
+        plan = session.plan
+        if not self.monitor.exhausted:
+            return None
+        if isinstance(self.schedule, Adaptive) and self.schedule.plateau():
+            self.monitor.reset_count()
+            if plan.verbose:
+                print(f"Setting learning rate to {self.schedule.eta:f}")
+            return None
+        what = "Validation score" if plan.monitor_validation else "Training loss"
+        message = f"{what} did not improve more than tol={plan.tol:f} for {plan.n_iter_no_change} consecutive epochs."
+        if plan.verbose:
+            print(message + " Stopping.")
+        return session.stop("early_stopping" if plan.monitor_validation else "tol", message)
+
     # ------------------------------------------------------------------
-    def run(self, train, cfg, rng, history, *, n_total, val=None, score=None, fresh_monitor=True, tasks=None):
-        """Train with the first-order optimizer for up to ``cfg.max_epochs`` epochs.
+    # The first-order loop
+    # ------------------------------------------------------------------
+    def run(self, train, session, rng, *, fresh_monitor=True):
+        """Train with the first-order optimizer for up to ``session.plan.max_epochs`` epochs.
 
         Parameters
         ----------
-        train : Rows
-        cfg : LoopConfig
+        train : Rows or Stream
+        session : Session
         rng : numpy.random.RandomState
             Source of the shuffling permutations.
-        history : dict of lists
-            Per-epoch records, appended to.
-        n_total : float
-            Sum of the training sample weights (the n in the penalty of J).
-        val : Rows or None
-            Validation rows, evaluated after every epoch.
-        score : callable or None
-            Returns the validation score (higher is better); None uses minus
-            the validation loss.
         fresh_monitor : bool
             Start a new best-so-far record (``fit``) or continue the previous
             one (``partial_fit``).
-        tasks : EpochTasks or None
-            Hooks called around every epoch; their ``end`` may stop training.
 
         Returns
         -------
         Outcome
         """
-        params = self.net.params
-        tasks = tasks or EpochTasks()
-        if fresh_monitor or self.monitor is None:
-            self.monitor = Monitor(cfg.tol, cfg.n_iter_no_change, keep_best=cfg.restore_best)
-        stream = train if isinstance(train, Stream) else None
-        n = train.n_rows
-        batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
-        order = np.arange(n) if stream is None and cfg.shuffle and batch < n else None
-        last_good = _Snapshot(self)
-        buffers = _Buffers(self.net)
-        t0 = self._clock_start(history)
-        outcome = Outcome(0, "max_iter" if cfg.warn_max_iter else "epochs")
-        with _deferred_sigint() as interrupt:
+        plan, params = session.plan, self.net.params
+        self.start(plan, fresh_monitor)
+        epochs = EpochBatches(train, plan.batch_size, plan.shuffle)
+        start_of_epoch = Snapshot(self)
+        buffers = {}
+        with deferred_sigint() as interrupt:
             try:
-                for _ in range(cfg.max_epochs):
+                for _ in range(plan.max_epochs):
                     if interrupt.requested:  # Ctrl-C after the last update of the previous epoch
                         break
-                    last_good.take(self)
-                    tasks.begin()
-                    if stream is not None:
-                        epoch_loss, first_lr, n = self._stream_epoch(stream, cfg, rng, buffers, interrupt)
-                        n_total = stream.weight
-                    else:
-                        if order is not None:  # reshuffle the previous order, as scikit-learn does
-                            order = order[rng.permutation(n)]
-                        epoch_loss, first_lr = self._epoch(train, batch, order, n_total, buffers, interrupt)
+                    start_of_epoch.take()
+                    session.tasks.begin()
+                    J, lr, n_rows, n_total = self._epoch(epochs(rng), buffers, interrupt)
                     if interrupt.requested:  # first Ctrl-C: the last update is whole
-                        _mark_interrupted(outcome)
                         break
-                    losses = history["loss"]
-                    first_J = losses[0] if losses else epoch_loss
-                    why = divergence(epoch_loss, params, first_J, f"epoch {len(losses) + 1}")
-                    if why:
-                        last_good.restore(self)
-                        outcome.reason, outcome.message = "diverged", why
-                        break
-                    self.n_samples_seen += n
-                    val_loss, val_score = self._evaluate(val, score, n_total)
-                    self._record(history, t0, epoch_loss, first_lr, val_loss, val_score, cfg.verbose)
-                    outcome.n_epochs += 1
-                    watched = val_score if cfg.monitor_validation else -epoch_loss
-                    self.monitor.update(watched, params, epoch=len(history["loss"]))
-                    if tasks.end():
-                        outcome.reason = "stopped"
-                        outcome.message = "A callback asked training to stop."
-                        break
-                    if self._should_stop(cfg, outcome):
+                    if self.end_epoch(session, J, lr, n_rows, n_total):
                         break
             except KeyboardInterrupt:
                 # Raised by user code such as a schedule (before its update), or by
                 # a second Ctrl-C that may have cut an update short: then the start
                 # of the epoch is the last state known to be whole.
-                _mark_interrupted(outcome)
+                session.stop("interrupted")
                 if interrupt.requested or not np.isfinite(params).all():
-                    last_good.restore(self)
-            if interrupt.requested and outcome.reason not in ("interrupted", "diverged"):  # between epochs
-                _mark_interrupted(outcome)
-        tasks.close()
-        if cfg.restore_best and self.monitor.best_params is not None:
+                    start_of_epoch.restore()
+            if session.outcome.reason == "diverged":
+                start_of_epoch.restore()
+            elif interrupt.requested and session.outcome.reason != "interrupted":
+                session.stop("interrupted")  # the unfinished epoch is not recorded
+        session.tasks.close()
+        if plan.restore_best and self.monitor.best_params is not None:
             np.copyto(params, self.monitor.best_params)
-        if outcome.reason == "max_iter":
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({cfg.max_epochs}) reached "
+        if session.outcome.reason == "max_iter":
+            warn_caller(
+                f"Stochastic Optimizer: Maximum iterations ({plan.max_epochs}) reached "
                 "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=6,
             )
-        return outcome
+        return session.outcome
 
-    def _epoch(self, train, batch, order, n_total, buffers, interrupt):
-        """One pass over the rows: returns (mean batch objective, first rate).
+    def _epoch(self, parts, buffers, interrupt):
+        """One pass over the parts of an epoch: (mean batch objective, first rate, rows, weight).
 
         The mean is weighted by the batches' sample weights, so a full batch
         reports J exactly. It is NaN when an objective was not finite; the
         epoch then ends before that update.
         """
-        total, first_lr = 0.0, None
-        net, loss, optimizer = self.net, self.loss, self.optimizer
-        # The objective gives the data term of each batch (alpha=0). The
-        # penalty's gradient goes to the optimizer, and its value, taken where
-        # the pass starts, completes every batch objective J_B.
-        penalty = (self.alpha / n_total, net.n_weights) if self.alpha != 0.0 else None
-        with np.errstate(over="ignore", invalid="ignore"):
-            penalty_value = net.penalty(self.alpha, n_total)
-            for X, T, sw in train.batches(batch, order):
-                batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
-                if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
-                    continue
-                ws = buffers.workspace(X.shape[0])
-                lr = self.schedule(self.n_updates)
-                scale = optimizer.gradient_scale(lr)
-                J = net.objective(X, T, sw, loss, 0.0, n_total, ws.grad, ws, scale) + penalty_value
-                if not math.isfinite(J):
-                    return np.nan, first_lr
-                first_lr = lr if first_lr is None else first_lr
-                optimizer.step(net.params, ws.grad, self.opt_state, lr, penalty)
-                self.n_updates += 1
-                total += J * batch_weight
-                if interrupt.requested:
-                    break
-        return total / train.weight, first_lr
-
-    def _stream_epoch(self, stream, cfg, rng, buffers, interrupt):
-        """One pass over the chunks of a ``Stream``: (mean objective, first rate, rows).
-
-        Each chunk is a pass of ``_epoch`` over its rows, shuffled within the
-        chunk; the epoch's objective is the mean of the chunks' objectives
-        weighted by their sample weights. Only one chunk is held at a time.
-        """
         total = weight = 0.0
         n_rows, first_lr = 0, None
-        for rows in stream.chunks(rng):
-            w, m = rows.weight, rows.n_rows
-            weight += w
-            batch = m if cfg.batch_size is None else min(cfg.batch_size, m)
-            order = rng.permutation(m) if cfg.shuffle and batch < m else None
-            n_total = stream.weight if stream.complete else weight
-            loss, lr = self._epoch(rows, batch, order, n_total, buffers, interrupt)
-            first_lr = lr if first_lr is None else first_lr
-            total += loss * w
-            n_rows += m
-            del rows  # the next chunk is read without this one in memory
-            if interrupt.requested or not np.isfinite(total):
-                return total, first_lr, n_rows
-        stream.weight, stream.complete = weight, True
-        return total / weight, first_lr, n_rows
-
-    def _should_stop(self, cfg, outcome):
-        """Apply the patience rule; with 'adaptive' a plateau cuts the rate instead."""
-        if not self.monitor.exhausted:
-            return False
-        if isinstance(self.schedule, Adaptive) and self.schedule.plateau():
-            self.monitor.reset_count()
-            if cfg.verbose:
-                print(f"Setting learning rate to {self.schedule.eta:f}")
-            return False
-        what = "Validation score" if cfg.monitor_validation else "Training loss"
-        outcome.reason = "converged"
-        outcome.message = (
-            f"{what} did not improve more than tol={cfg.tol:f} for {cfg.n_iter_no_change} consecutive epochs."
-        )
-        if cfg.verbose:
-            print(outcome.message + " Stopping.")
-        return True
-
-    # ------------------------------------------------------------------
-    def run_lbfgs(
-        self, train, history, *, n_total, max_iter, max_fun, tol, verbose, val=None, score=None, tasks=None
-    ):
-        """Minimise J over the full training set with SciPy's L-BFGS-B.
-
-        Every L-BFGS iteration is recorded in ``history`` like an epoch, and
-        runs between ``tasks.begin()`` and ``tasks.end()``. Returns an
-        ``Outcome`` whose ``n_epochs`` is the number of iterations. When
-        training diverges or is interrupted, the parameters are those of the
-        last accepted iteration (the start, before the first).
-        """
-        tasks = tasks or EpochTasks()
-        stop, diverged, accepted_J = [], [], []
-        net, params = self.net, self.net.params
-        grad = np.empty_like(params)
-        accepted = params.astype(np.float64)  # the last accepted iterate
-        n_before = len(history["loss"])
-        t0 = self._clock_start(history)
-        X = train.X if not sp.issparse(train.X) else train.X.tocsr()
-
-        def fun(theta):
-            with np.errstate(over="ignore", invalid="ignore"):
-                params[...] = theta
-                J = net.objective(X, train.T, train.sample_weight, self.loss, self.alpha, n_total, grad)
-            return J, grad.astype(np.float64)
-
-        def check(J, theta):
-            """Set the parameters to theta; the reason if they diverged, else ''."""
-            with np.errstate(over="ignore", invalid="ignore"):
-                params[...] = theta
-            losses = history["loss"]
-            return divergence(J, params, losses[0] if losses else J, f"iteration {len(losses) + 1}")
-
-        def callback(intermediate_result):
-            J = float(intermediate_result.fun)
-            why = check(J, intermediate_result.x)
-            if why:
-                diverged.append(why)
-                raise StopIteration
-            np.copyto(accepted, intermediate_result.x)
-            accepted_J[:] = [J]
-            val_loss, val_score = self._evaluate(val, score, n_total)
-            self._record(history, t0, J, np.nan, val_loss, val_score, verbose)
-            if tasks.end():
-                stop.append(True)
-            tasks.begin()
-            if interrupt.requested or stop:
-                raise StopIteration  # SciPy ends the minimisation and returns its result
-
-        tasks.begin()
-        with _deferred_sigint() as interrupt:
-            try:
-                result = scipy.optimize.minimize(
-                    fun,
-                    accepted.copy(),
-                    method="L-BFGS-B",
-                    jac=True,
-                    callback=callback,
-                    options={
-                        "maxiter": max_iter,
-                        "maxfun": max_fun,
-                        "gtol": tol,
-                        "ftol": 64 * np.finfo(float).eps,
-                    },
-                )
-            except KeyboardInterrupt:  # from user code (a scorer, a callback) or a second Ctrl-C
-                result = None
-        tasks.close()
-        n_recorded = len(history["loss"]) - n_before
-        if result is not None and not diverged:
-            why = check(float(result.fun), result.x)
-            if why:
-                diverged.append(why)
-        if diverged:
-            params[...] = accepted
-            return Outcome(n_recorded, "diverged", diverged[0])
-        if result is None or interrupt.requested:
-            params[...] = accepted
-            # The last accepted iterate may not be recorded (a scorer raised): its J is loss_.
-            outcome = Outcome(n_recorded, "interrupted", final_loss=accepted_J[0] if accepted_J else None)
-            _mark_interrupted(outcome)
-            return outcome
-        if stop:
-            return Outcome(result.nit, "stopped", "A callback asked training to stop.", float(result.fun))
-        n_iter = _check_optimize_result("lbfgs", result, max_iter)
-        self.n_samples_seen += train.n_rows * max(n_iter, 1)
-        return Outcome(n_iter, "converged" if result.success else "max_iter", final_loss=float(result.fun))
+        net, loss, penalty, optimizer = self.net, self.loss, self.penalty, self.optimizer
+        params = net.params
+        with np.errstate(over="ignore", invalid="ignore"):
+            for rows, batch, order, n in parts:
+                weight += rows.weight
+                n_rows += rows.n_rows
+                penalty_value = penalty.value(params, n)  # where the pass starts
+                for X, T, sw in rows.batches(batch, order):
+                    batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
+                    if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
+                        continue
+                    ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], net.workspace(X.shape[0]))
+                    lr = self.schedule(self.n_updates)
+                    scale = optimizer.gradient_scale(lr)
+                    J = net.data_term(X, T, sw, loss, ws.grad, ws, scale) + penalty_value
+                    if not math.isfinite(J):
+                        return np.nan, first_lr, n_rows, weight
+                    first_lr = lr if first_lr is None else first_lr
+                    optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
+                    self.n_updates += 1
+                    total += J * batch_weight
+                    if interrupt.requested:
+                        return total / weight, first_lr, n_rows, n
+        return total / weight, first_lr, n_rows, n

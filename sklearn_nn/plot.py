@@ -12,6 +12,8 @@ from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._solvers import SOLVERS
+
 __all__ = ["LossCurveDisplay"]
 
 _INSTALL_HINT = 'pip install "sklearn_nn[plot]"'
@@ -209,14 +211,15 @@ class LossCurveDisplay:
                 f"training in history_; {type(model).__name__} has no history_. To plot another "
                 f"model's loss curve, pass it as {cls.__name__}(loss=...)."
             )
-        lbfgs = getattr(model, "solver", None) == "lbfgs"
+        solver = SOLVERS.get(getattr(model, "solver", None))
+        unit = "epoch" if solver is None else solver.unit
         val_loss = _curve(getattr(model, "validation_loss_curve_", None))
         val_score = _curve(getattr(model, "validation_scores_", None))
         scoring_is_loss = getattr(model, "scoring", None) == "loss"
         best_epoch = getattr(model, "best_epoch_", None)
         monitor = "loss"
         restored = False
-        if getattr(model, "early_stopping", False) and val_loss is not None and not lbfgs:
+        if getattr(model, "early_stopping", False) and val_loss is not None and unit == "epoch":
             monitor = "val_loss" if scoring_is_loss else "val_score"
             restored = bool(getattr(model, "restore_best_weights", False)) and best_epoch is not None
         display = cls(
@@ -229,7 +232,7 @@ class LossCurveDisplay:
             monitor=monitor,
             weights_restored=restored,
             score_name=_score_name(model),
-            xlabel="iteration" if lbfgs else "epoch",
+            xlabel=unit,
             estimator_name=type(model).__name__,
         )
         return display.plot(ax=ax, name=name)

@@ -25,6 +25,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import unique_labels
 
+from ._solvers import SOLVERS
+
 __all__ = ["fit_stream"]
 
 _INSTALL_HINT = 'pip install "sklearn_nn[distributed]"'
@@ -159,10 +161,12 @@ def fit_stream(
         raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}.")
     if chunk_size is not None and (not isinstance(chunk_size, Integral) or chunk_size < 1):
         raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}.")
-    if estimator.solver == "lbfgs":
+    solver = SOLVERS.get(estimator.solver)  # an unknown name is refused by the fit's validation
+    if solver is not None and not solver.stochastic:
+        stochastic = ", ".join(repr(name) for name, solver in SOLVERS.items() if solver.stochastic)
         raise ValueError(
-            "fit_stream needs a stochastic solver ('sgd' or 'adam'): "
-            "solver='lbfgs' uses all the rows at once."
+            f"fit_stream needs a stochastic solver ({stochastic}): "
+            f"solver={estimator.solver!r} uses all the rows at once."
         )
     if isinstance(estimator.learning_rate, str) and estimator.learning_rate == "cosine":
         raise ValueError(

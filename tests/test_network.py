@@ -9,6 +9,8 @@ import scipy.sparse as sp
 from sklearn_nn._activations import ACTIVATIONS
 from sklearn_nn._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES
 from sklearn_nn._network import Network
+from sklearn_nn._objective import Objective
+from sklearn_nn._penalties import L2Penalty
 
 N_FEATURES, N_OUT = 4, 3
 SMOOTH_ACTIVATIONS = {"identity", "logistic", "sigmoid", "tanh", "gelu"}
@@ -30,20 +32,25 @@ def make_problem(family, loss_name, seed=0):
     return X, T, rng.uniform(0.2, 3.0, size=n)
 
 
+def objective(net, X, T, sw, loss, alpha, n_total, grad=None):
+    """J with the L2 penalty of strength alpha (and its gradient into ``grad``)."""
+    return Objective(net, loss, L2Penalty(alpha, net.n_weights)).value(X, T, sw, n_total, grad)
+
+
 def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b), 1e-12)
 
 
 def check_gradient(net, X, T, sw, loss, alpha=0.3, n_total=11.0, eps=1e-6):
     grad = np.empty_like(net.params)
-    net.objective(X, T, sw, loss, alpha, n_total, grad)
+    objective(net, X, T, sw, loss, alpha, n_total, grad)
     theta = net.params.copy()
     numeric = np.empty_like(theta)
     for j in range(theta.size):
         net.params[j] = theta[j] + eps
-        up = net.objective(X, T, sw, loss, alpha, n_total)
+        up = objective(net, X, T, sw, loss, alpha, n_total)
         net.params[j] = theta[j] - eps
-        down = net.objective(X, T, sw, loss, alpha, n_total)
+        down = objective(net, X, T, sw, loss, alpha, n_total)
         net.params[j] = theta[j]
         numeric[j] = (up - down) / (2 * eps)
     return relative_error(grad, numeric)
@@ -92,7 +99,7 @@ def test_linear_model_gradient(family, loss_name, cls, fit_intercept):
         for b in net.intercepts:
             b[:] = 0.0
     grad = np.empty_like(net.params)
-    net.objective(X, T, sw, cls(), 0.3, 11.0, grad)
+    objective(net, X, T, sw, cls(), 0.3, 11.0, grad)
     if not fit_intercept:
         assert np.all(grad[net.n_weights :] == 0.0)
     else:
@@ -106,8 +113,8 @@ def test_sparse_input_gives_the_same_objective_and_gradient():
     net.init_glorot(np.random.RandomState(0))
     loss = SOFTMAX_LOSSES["log_loss"]()
     g_dense, g_sparse = np.empty_like(net.params), np.empty_like(net.params)
-    J_dense = net.objective(X, T, sw, loss, 0.1, 9.0, g_dense)
-    J_sparse = net.objective(sp.csr_matrix(X), T, sw, loss, 0.1, 9.0, g_sparse)
+    J_dense = objective(net, X, T, sw, loss, 0.1, 9.0, g_dense)
+    J_sparse = objective(net, sp.csr_matrix(X), T, sw, loss, 0.1, 9.0, g_sparse)
     assert J_sparse == pytest.approx(J_dense, rel=1e-12)
     np.testing.assert_allclose(g_sparse, g_dense, rtol=1e-10, atol=1e-14)
 
@@ -121,7 +128,9 @@ def test_objective_formula():
     per_sample = 0.5 * ((raw - T) ** 2).mean(axis=1)
     weights_sq = sum((W**2).sum() for W in net.coefs)
     expected = np.average(per_sample, weights=sw) + 0.7 / (2 * 13.0) * weights_sq
-    assert net.objective(X, T, sw, REGRESSION_LOSSES["squared_error"](), 0.7, 13.0) == pytest.approx(expected)
+    assert objective(net, X, T, sw, REGRESSION_LOSSES["squared_error"](), 0.7, 13.0) == pytest.approx(
+        expected
+    )
 
 
 def test_workspace_buffers_give_identical_results():
@@ -131,7 +140,7 @@ def test_workspace_buffers_give_identical_results():
     loss = SIGMOID_LOSSES["log_loss"]()
     ws = net.workspace(X.shape[0])
     g1, g2 = np.empty_like(net.params), np.empty_like(net.params)
-    assert net.objective(X, T, sw, loss, 0.1, 9.0, g1) == net.objective(X, T, sw, loss, 0.1, 9.0, g2, ws)
+    assert net.data_term(X, T, sw, loss, g1) == net.data_term(X, T, sw, loss, g2, ws)
     np.testing.assert_array_equal(g1, g2)
 
 
@@ -166,8 +175,8 @@ def test_workspace_gradient_equals_fresh_arrays(fit_intercept, n_rows):
     for start in range(0, 6, n_rows):
         rows = slice(start, start + n_rows)
         expected = np.empty_like(net.params)
-        J = net.objective(X[rows], T[rows], sw[rows], loss, 0.3, 11.0, expected)
-        J_ws = net.objective(X[rows], T[rows], sw[rows], loss, 0.3, 11.0, ws.grad, ws)
+        J = net.data_term(X[rows], T[rows], sw[rows], loss, expected)
+        J_ws = net.data_term(X[rows], T[rows], sw[rows], loss, ws.grad, ws)
         assert J_ws == J
         np.testing.assert_array_equal(ws.grad, expected)
         if not fit_intercept:
@@ -177,14 +186,14 @@ def test_workspace_gradient_equals_fresh_arrays(fit_intercept, n_rows):
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_grad_scale_multiplies_the_gradient(weighted):
-    """``grad_scale`` scales the whole gradient (penalty included) and leaves J alone."""
+    """``grad_scale`` scales the data term's gradient and leaves its value alone."""
     X, T, sw = make_problem("softmax", "log_loss")
     sw = sw if weighted else None
     net = Network([N_FEATURES, 5, 4, N_OUT], "tanh", np.float64)
     net.init_glorot(np.random.RandomState(1))
     loss = SOFTMAX_LOSSES["log_loss"]()
     plain, scaled = np.empty_like(net.params), np.empty_like(net.params)
-    J = net.objective(X, T, sw, loss, 0.3, 11.0, plain)
-    J_scaled = net.objective(X, T, sw, loss, 0.3, 11.0, scaled, grad_scale=0.02)
+    J = net.data_term(X, T, sw, loss, plain)
+    J_scaled = net.data_term(X, T, sw, loss, scaled, grad_scale=0.02)
     assert J_scaled == J
     np.testing.assert_allclose(scaled, 0.02 * plain, rtol=1e-13, atol=1e-17)

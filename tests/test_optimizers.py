@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sklearn_nn._optimizers import SGD, Adam
+from sklearn_nn._penalties import L2Penalty
 
 rng = np.random.RandomState(0)
 THETA = rng.normal(size=10)
@@ -12,9 +13,9 @@ G2 = rng.normal(size=10)
 LR = 0.05
 
 
-def step(opt, theta, g, state, lr=LR, penalty=None):
+def step(opt, theta, g, state, lr=LR, penalty=None, n_total=1.0):
     """One step on the gradient g, handed over scaled as the optimizer asks (``gradient_scale``)."""
-    opt.step(theta, opt.gradient_scale(lr) * g, state, lr, penalty)
+    opt.step(theta, opt.gradient_scale(lr) * g, state, lr, penalty, n_total)
 
 
 def test_plain_sgd_step():
@@ -86,7 +87,8 @@ def test_float32_buffers_stay_float32(opt):
 
 @pytest.mark.parametrize("opt", [SGD(0.0), SGD(0.9, False), SGD(0.9, True), Adam()], ids=repr)
 def test_penalty_argument_equals_penalised_gradient(opt):
-    """``penalty=(c, n)`` gives the steps of the gradient g + c * theta[:n] (zero beyond n).
+    """An L2 penalty with alpha / n_total = c on the first n parameters gives the steps of
+    the gradient g + c * theta[:n] (zero beyond n).
 
     Plain SGD applies it as a shrink of the weights, the others by adding it
     to the gradient; both must be the same update.
@@ -97,7 +99,7 @@ def test_penalty_argument_equals_penalised_gradient(opt):
     for g in (G1, G2, G1):
         full = g.copy()
         full[:n] += c * theta_b[:n]
-        step(opt, theta_a, g, state_a, penalty=(c, n))
+        step(opt, theta_a, g, state_a, penalty=L2Penalty(2 * c, n), n_total=2.0)
         step(opt, theta_b, full, state_b)
         step(opt, theta_c, g, state_c)
         np.testing.assert_allclose(theta_a, theta_b, rtol=0, atol=1e-15)

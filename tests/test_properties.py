@@ -30,6 +30,8 @@ from sklearn_nn._losses import (
     SquaredError,
 )
 from sklearn_nn._network import Network
+from sklearn_nn._objective import Objective
+from sklearn_nn._penalties import L2Penalty
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -224,11 +226,11 @@ def test_gradient_matches_central_differences(case):
 
     def J(theta):
         net.params[...] = theta
-        return net.objective(X, T, sample_weight, loss, alpha, n_total)
+        return Objective(net, loss, L2Penalty(alpha, net.n_weights)).value(X, T, sample_weight, n_total)
 
     theta = net.params.copy()
     grad = np.empty_like(theta)
-    J0 = net.objective(X, T, sample_weight, loss, alpha, n_total, grad)
+    J0 = Objective(net, loss, L2Penalty(alpha, net.n_weights)).value(X, T, sample_weight, n_total, grad)
     assert J0 == J(theta)  # the value does not depend on whether the gradient is asked for
     numeric = np.empty_like(theta)
     for i in range(theta.shape[0]):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sklearn_nn._early_stopping import Monitor
+from sklearn_nn._monitor import Monitor
 
 
 def test_patience_counts_epochs_without_an_improvement_of_tol():

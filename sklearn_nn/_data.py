@@ -1,0 +1,146 @@
+"""Training rows, in memory or streamed, and the one iterator over an epoch's batches.
+
+``Rows`` are rows held in memory (inputs, encoded targets, sample weights);
+``Stream`` is rows that arrive in chunks read anew in every epoch
+(``sklearn_nn.stream.fit_stream``). ``EpochBatches`` walks either the same
+way: an epoch is a sequence of parts (the rows, or each chunk), each shuffled
+and cut into batches, so that the training loop has one code path for both.
+"""
+
+import numpy as np
+
+
+class Rows:
+    """Training or validation rows: inputs, encoded targets and sample weights.
+
+    Parameters
+    ----------
+    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    T : ndarray of shape (n_samples, n_outputs)
+        Targets encoded for the loss.
+    sample_weight : ndarray of shape (n_samples,) or None
+    y : array-like, optional
+        The targets as the user gave them (for scorers).
+    index : ndarray of int, optional
+        The rows of the arrays that belong to this set. Batches are gathered
+        through it, so a subset of a large X costs an index array, not a copy.
+    """
+
+    def __init__(self, X, T, sample_weight=None, y=None, index=None):
+        self.X, self.T, self.sample_weight, self.y = X, T, sample_weight, y
+        self.index = index
+
+    @property
+    def n_rows(self):
+        return self.X.shape[0] if self.index is None else self.index.shape[0]
+
+    @property
+    def weight(self):
+        if self.sample_weight is None:
+            return float(self.n_rows)
+        sw = self.sample_weight if self.index is None else self.sample_weight[self.index]
+        return float(sw.sum(dtype=np.float64))
+
+    def subset(self, rows, copy=True):
+        """The given rows as a new ``Rows``: copied, or selected through an index."""
+        index = rows if self.index is None else self.index[rows]
+        if not copy:
+            return Rows(self.X, self.T, self.sample_weight, self.y, index)
+        return Rows(*self.take(rows), None if self.y is None else self.y[index])
+
+    def take(self, rows):
+        """The batch (X, T, sample_weight) of the given slice or index array."""
+        if self.index is not None:
+            rows = self.index[rows]
+        sw = None if self.sample_weight is None else self.sample_weight[rows]
+        return self.X[rows], self.T[rows], sw
+
+    def batches(self, batch, order=None):
+        """Yield (X, T, sample_weight) batches of ``batch`` rows in the given order.
+
+        A full batch of unindexed rows is the data itself (no copy); otherwise
+        rows are gathered by slice or, when shuffled, by index.
+        """
+        n = self.n_rows
+        if batch >= n:
+            yield self.take(slice(None)) if self.index is not None else (self.X, self.T, self.sample_weight)
+            return
+        for start in range(0, n, batch):
+            stop = min(start + batch, n)
+            yield self.take(slice(start, stop) if order is None else order[start:stop])
+
+
+class Stream:
+    """Training rows that arrive in chunks, read anew in every epoch.
+
+    Parameters
+    ----------
+    chunks : callable
+        ``chunks(rng)`` returns the ``Rows`` of one epoch, chunk after chunk,
+        in that epoch's order (``rng`` shuffles it).
+
+    Attributes
+    ----------
+    weight : float
+        Sum of the sample weights of one epoch: the n of the penalty. Known
+        after the first epoch; during it, the weight read so far.
+    complete : bool
+        Whether an epoch has read all the chunks, so that ``weight`` is known.
+    n_rows : float
+        ``inf``: batches are clipped to each chunk, not to a number of rows.
+    """
+
+    n_rows = float("inf")
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+        self.weight = 0.0
+        self.complete = False
+
+
+class EpochBatches:
+    """The parts of every epoch over ``Rows`` or a ``Stream``, ready to batch.
+
+    Calling it with the generator yields the parts of one epoch as
+    ``(rows, batch, order, n)``: the rows of the part, the rows per batch, the
+    shuffled order of its rows (None to keep them in place) and n, the
+    training weight the penalty is divided by.
+
+    In-memory rows are one part; their order is reshuffled from the previous
+    epoch's, as scikit-learn does. A stream yields one part per chunk, each
+    shuffled on its own; in its first epoch n is the weight read so far.
+
+    Parameters
+    ----------
+    train : Rows or Stream
+    batch_size : int or None
+        Rows per update; None for full batch (one update per part).
+    shuffle : bool
+    """
+
+    def __init__(self, train, batch_size, shuffle):
+        self.train, self.batch_size, self.shuffle = train, batch_size, shuffle
+        self.order = None
+        if isinstance(train, Rows):
+            n = train.n_rows
+            self.order = np.arange(n) if shuffle and self._batch(n) < n else None
+
+    def _batch(self, n_rows):
+        return n_rows if self.batch_size is None else min(self.batch_size, n_rows)
+
+    def __call__(self, rng):
+        train = self.train
+        if isinstance(train, Rows):
+            if self.order is not None:
+                self.order = self.order[rng.permutation(train.n_rows)]
+            yield train, self._batch(train.n_rows), self.order, train.weight
+            return
+        weight = 0.0
+        for rows in train.chunks(rng):
+            m = rows.n_rows
+            weight += rows.weight
+            batch = self._batch(m)
+            order = rng.permutation(m) if self.shuffle and batch < m else None
+            yield rows, batch, order, (train.weight if train.complete else weight)
+            del rows  # the next chunk is read without this one in memory
+        train.weight, train.complete = weight, True

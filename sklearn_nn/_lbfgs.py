@@ -1,0 +1,122 @@
+"""The L-BFGS solver: SciPy's L-BFGS-B on the full-batch objective J.
+
+Every accepted iterate is one "epoch" of the training loop: it goes through
+``Trainer.end_epoch`` (divergence check, evaluation, history, callbacks), and
+SciPy is asked to stop, the way its ``minimize`` documents (``StopIteration``
+from the callback), when that epoch end or a Ctrl-C says so. When training
+diverges or is interrupted, the parameters are those of the last accepted
+iterate (the start, before the first), kept in a ``Snapshot``.
+"""
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.utils.optimize import _check_optimize_result
+
+from ._snapshot import Snapshot
+from ._training import deferred_sigint
+
+
+class LBFGSRun:
+    """One minimisation of J with L-BFGS-B.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    train : Rows
+        All the training rows (L-BFGS uses the full batch).
+    session : Session
+        The call in progress; its plan's ``max_epochs`` is L-BFGS's
+        ``maxiter``.
+    n_total : float
+        Sum of the training sample weights (the n of the penalty).
+    """
+
+    def __init__(self, trainer, train, session, n_total):
+        self.trainer, self.train, self.session, self.n_total = trainer, train, session, n_total
+        self.params = trainer.net.params
+        self.grad = np.empty_like(self.params)
+        self.objective = trainer.objective
+        self.X = train.X if not sp.issparse(train.X) else train.X.tocsr()
+        self.accepted = Snapshot(trainer)  # the last accepted iterate
+        self.accepted_J = None
+
+    def fun(self, theta):
+        """J and its gradient at theta, in float64 for SciPy."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.params[...] = theta
+            J = self.objective.value(self.X, self.train.T, self.train.sample_weight, self.n_total, self.grad)
+        return J, self.grad.astype(np.float64)
+
+    def _set(self, theta):
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.params[...] = theta
+
+    def callback(self, intermediate_result):
+        """The epoch end of an accepted iterate; stops SciPy when training must stop."""
+        trainer, session = self.trainer, self.session
+        J = float(intermediate_result.fun)
+        self._set(intermediate_result.x)
+        reason = trainer.check_divergence(session, J)
+        if reason is None:
+            self.accepted.take()
+            self.accepted_J = J
+            reason = trainer.record_epoch(session, J, np.nan, 0, self.n_total)
+            session.tasks.begin()
+        if reason is not None or self.interrupt.requested:
+            raise StopIteration  # SciPy ends the minimisation and returns its result
+
+    def run(self, max_fun, tol):
+        """Minimise; returns the session's ``Outcome``."""
+        trainer, session, plan = self.trainer, self.session, self.session.plan
+        trainer.start(plan, fresh_monitor=True)
+        session.tasks.begin()
+        with deferred_sigint() as self.interrupt:
+            try:
+                result = scipy.optimize.minimize(
+                    self.fun,
+                    self.params.astype(np.float64),
+                    method="L-BFGS-B",
+                    jac=True,
+                    callback=self.callback,
+                    options={
+                        "maxiter": plan.max_epochs,
+                        "maxfun": max_fun,
+                        "gtol": tol,
+                        "ftol": 64 * np.finfo(float).eps,
+                    },
+                )
+            except KeyboardInterrupt:  # from user code (a scorer, a callback) or a second Ctrl-C
+                result = None
+        session.tasks.close()
+        return self._finish(result, max_fun)
+
+    def _finish(self, result, max_fun):
+        trainer, session, outcome = self.trainer, self.session, self.session.outcome
+        if result is not None and outcome.reason != "diverged":
+            self._set(result.x)
+            trainer.check_divergence(session, float(result.fun))
+        if outcome.reason == "diverged":
+            self.accepted.restore()
+            return outcome
+        if result is None or self.interrupt.requested:
+            self.accepted.restore()
+            # The last accepted iterate may not be recorded (a scorer raised): its J is loss_.
+            outcome.final_loss = self.accepted_J
+            session.stop("interrupted")
+            return outcome
+        outcome.final_loss = float(result.fun)
+        if outcome.reason == "callback":
+            outcome.n_epochs = result.nit
+            return outcome
+        outcome.n_epochs = _check_optimize_result("lbfgs", result, session.plan.max_epochs)
+        trainer.n_samples_seen += self.train.n_rows * max(outcome.n_epochs, 1)
+        if result.success:
+            outcome.reason = "tol"
+        elif result.nfev >= max_fun:
+            outcome.reason = "max_fun"
+        elif result.nit >= session.plan.max_epochs:
+            outcome.reason = "max_iter"
+        else:
+            outcome.reason = "line_search"
+        return outcome

@@ -1,0 +1,69 @@
+"""Class encoding: labels to the 0/1 targets of the output units, and back.
+
+``ClassEncoding`` is a small pure object: it holds the classes and the kind of
+problem and turns labels into targets (``encode``) and raw outputs into labels
+(``decode``). The probabilities come from the loss's output link
+(``_losses``).
+"""
+
+import numpy as np
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import type_of_target
+
+
+class ClassEncoding:
+    """The classes of a classifier and their encoding for the output units.
+
+    Binary problems have one sigmoid unit for ``classes[1]``; multiclass
+    problems one unit per class (sigmoid units or a softmax); multilabel
+    problems one sigmoid unit per label.
+
+    Parameters
+    ----------
+    y : array-like
+        Labels, or a 2-D 0/1 indicator matrix for multilabel problems.
+    classes : array-like, optional
+        All the classes (``partial_fit``, ``fit_stream``); default: those of y.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> enc = ClassEncoding(np.array(["b", "a", "c", "a"]))
+    >>> enc.classes
+    array(['a', 'b', 'c'], dtype='<U1')
+    >>> enc.encode(np.array(["c", "a"]))
+    array([[0, 0, 1],
+           [1, 0, 0]], dtype=uint8)
+    >>> enc.decode(np.array([[0.1, 2.0, -1.0]]))
+    array(['b'], dtype='<U1')
+    """
+
+    def __init__(self, y, classes=None):
+        self.multilabel = type_of_target(y).startswith("multilabel")
+        binarizer = LabelBinarizer().fit(y if classes is None or self.multilabel else classes)
+        self.classes = binarizer.classes_
+        self._binarizer = binarizer if self.multilabel else None
+
+    def encode(self, y):
+        """0/1 targets, one column per output unit, as uint8.
+
+        A byte per entry is an eighth of float64; the losses promote it to
+        the dtype of the outputs. Built without the integer matrix of
+        ``LabelBinarizer.transform``, so memory stays small for large y.
+        """
+        if self.multilabel:
+            return self._binarizer.transform(y).astype(np.uint8)
+        codes = np.searchsorted(self.classes, y)
+        if len(self.classes) == 2:
+            return (codes == 1).astype(np.uint8).reshape(-1, 1)
+        T = np.zeros((codes.shape[0], len(self.classes)), dtype=np.uint8)
+        T[np.arange(codes.shape[0]), codes] = 1
+        return T
+
+    def decode(self, raw):
+        """Labels (or 0/1 indicators for multilabel) from raw outputs of shape (n, n_outputs)."""
+        if self.multilabel:
+            return (raw > 0).astype(int)
+        if raw.shape[1] == 1:
+            return self.classes[(raw[:, 0] > 0).astype(int)]
+        return self.classes[np.argmax(raw, axis=1)]
