@@ -639,7 +639,8 @@ class ClassifierGDMixin(ClassifierMixin):
             The predicted classes, or a 0/1 indicator matrix for multilabel
             models.
         """
-        return self._encoding.decode(self._raw(X))
+        raw = self._raw(X)  # checks that the model is fitted
+        return self._encoding.decode(raw)
 
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba``, computed stably from the logits.
@@ -655,7 +656,8 @@ class ClassifierGDMixin(ClassifierMixin):
             The logarithm of the class probabilities, in the order of
             ``classes_``.
         """
-        return self._trainer.loss.log_proba(self._raw(X), normalize=not self._encoding.multilabel)
+        raw = self._raw(X)
+        return self._trainer.loss.log_proba(raw, normalize=not self._encoding.multilabel)
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -676,7 +678,8 @@ class ClassifierGDMixin(ClassifierMixin):
             The class probabilities (one per label for multilabel models), in
             the order of ``classes_``.
         """
-        return self._trainer.loss.proba(self._raw(X), normalize=not self._encoding.multilabel)
+        raw = self._raw(X)
+        return self._trainer.loss.proba(raw, normalize=not self._encoding.multilabel)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -196,6 +196,17 @@ t_ : int
     "n_iter_": """
 n_iter_ : int
     Number of epochs (L-BFGS: iterations) of the last call.""",
+    "stop_reason_": """
+stop_reason_ : str
+    Why the last call stopped: ``'tol'`` (the training loss stopped
+    improving by ``tol`` for ``n_iter_no_change`` epochs; L-BFGS: its
+    tolerance was met), ``'early_stopping'`` (the same rule on the validation
+    score), ``'max_iter'`` (``max_iter`` epochs or iterations were run),
+    ``'max_fun'`` and ``'line_search'`` (L-BFGS ran out of evaluations of the
+    objective, or its line search could make no more progress), ``'epochs'``
+    (``partial_fit`` or ``fit_stream`` ran the epochs asked for),
+    ``'diverged'``, ``'interrupted'`` (Ctrl-C) or ``'callback'`` (a callback
+    asked training to stop).""",
     "n_layers_": """
 n_layers_ : int
     Number of layers, input and output included.""",
@@ -226,6 +237,7 @@ _COMMON_ATTRIBUTES = [
     "history_",
     "t_",
     "n_iter_",
+    "stop_reason_",
     "n_layers_",
     "n_outputs_",
     "out_activation_",

@@ -347,7 +347,8 @@ class Trainer:
                 print(f"Setting learning rate to {self.schedule.eta:f}")
             return None
         what = "Validation score" if plan.monitor_validation else "Training loss"
-        message = f"{what} did not improve more than tol={plan.tol:f} for {plan.n_iter_no_change} consecutive epochs."
+        message = f"{what} did not improve more than tol={plan.tol:f} for {plan.n_iter_no_change} "
+        message += "consecutive epochs."
         if plan.verbose:
             print(message + " Stopping.")
         return session.stop("early_stopping" if plan.monitor_validation else "tol", message)
