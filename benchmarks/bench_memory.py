@@ -1,20 +1,15 @@
 """Section ``memory``: extra peak memory of one MLP epoch, each measurement in a fresh process.
 
-Workload
---------
-X: ``mem_rows`` x 100 float64 (262144 rows = 210 MB in the full run), standard
-normal, generated in chunks with ``numpy.random.default_rng(0)`` straight into
-a preallocated array; y: ``argmax(X @ W)`` of a random linear teacher W
-(100 x 10), so 10 classes. Both are saved with ``np.save`` to a temporary
-directory, so that no generation temporaries sit in the measured processes.
+Workload (``workloads/memory.py``): X of ``mem_rows`` x 100 float64 (210 MB
+in the full run) and its labels, saved to a temporary directory; a one-epoch
+MLP fit (adam, batch 200, hidden (256, 128)).
 
 For ours (``MLPClassifierScratch``) and scikit-learn's ``MLPClassifier``, with
 ``early_stopping=False`` and ``True``, a fresh subprocess
 (``run.py --memory-child``; the four run side by side, each measuring only
 itself): ``np.load`` X and y, fit a tiny warm-up model
 (256 other rows, so that lazily imported code is loaded), take the baseline,
-fit one epoch (``max_iter=1``, hidden (256, 128), adam, default batch 200,
-``random_state=0``), read the peak. Extra = peak - baseline, reported in MiB
+fit one epoch, read the peak. Extra = peak - baseline, reported in MiB
 and as a fraction of the size of X.
 
 Baseline and peak: on Linux the peak RSS (VmHWM) is reset to the current RSS
@@ -34,26 +29,19 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from bench_common import Section, Table, Target, log
+from harness import Section, Table, Target, log
+from workloads.memory import (
+    N_CLASSES,
+    N_FEATURES,
+    SYSTEMS,
+    WARM_UP_ROWS,
+    estimator_class,
+    fit_params,
+    load_data,
+    make_data,
+)
 
 RUN_PY = Path(__file__).with_name("run.py")
-N_FEATURES, N_CLASSES = 100, 10
-SYSTEMS = ("ours", "sklearn")
-
-
-def make_data(directory, rows, chunk=16384):
-    """Write X.npy (rows x 100 float64) and y.npy; return the size of X in bytes."""
-    rng = np.random.default_rng(0)
-    teacher = rng.standard_normal((N_FEATURES, N_CLASSES))
-    X = np.empty((rows, N_FEATURES))
-    y = np.empty(rows, dtype=np.int64)
-    for start in range(0, rows, chunk):
-        block = X[start : start + chunk]
-        rng.standard_normal(out=block)
-        y[start : start + chunk] = np.argmax(block @ teacher, axis=1)
-    np.save(Path(directory) / "X.npy", X)
-    np.save(Path(directory) / "y.npy", y)
-    return X.nbytes
 
 
 def _status_kib(field):
@@ -94,20 +82,15 @@ def child(system, early_stopping, directory, threads):
     from threadpoolctl import threadpool_limits
 
     warnings.simplefilter("ignore")
-    if system == "ours":
-        from sklearn_nn import MLPClassifierScratch as cls
-    else:
-        from sklearn.neural_network import MLPClassifier as cls
+    cls = estimator_class(system)
     import scipy.linalg  # noqa: F401  (load every BLAS library before limiting its threads)
 
     threadpool_limits(threads)
-    X = np.load(Path(directory) / "X.npy")
-    y = np.load(Path(directory) / "y.npy")
-    params = dict(hidden_layer_sizes=(256, 128), solver="adam", max_iter=1, random_state=0)
-    params["early_stopping"] = early_stopping
+    X, y = load_data(directory)
+    params = fit_params(early_stopping)
     rng = np.random.default_rng(1)
-    warm_X = rng.standard_normal((256, N_FEATURES))
-    cls(**params).fit(warm_X, np.arange(256) % N_CLASSES)
+    warm_X = rng.standard_normal((WARM_UP_ROWS, N_FEATURES))
+    cls(**params).fit(warm_X, np.arange(WARM_UP_ROWS) % N_CLASSES)
     del warm_X
     gc.collect()
     maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -147,13 +130,16 @@ def _result(process, name):
     return json.loads(stdout.strip().splitlines()[-1])
 
 
-def run_memory(settings):
-    """Section memory: one fresh process per (system, early_stopping)."""
-    mib = 2.0**20
-    table = Table(
-        ["system", "early_stopping", "X MiB", "baseline MiB", "peak MiB", "extra MiB", "extra / X"],
-        title=f"Extra peak memory of a one-epoch fit, X = {settings.mem_rows} x {N_FEATURES} float64",
-    )
+MIB = 2.0**20
+
+
+def _measure(settings, table):
+    """Run the four children side by side; add their rows to ``table``.
+
+    Returns the size of X in bytes, {(system, early_stopping): extra / X}, the
+    set of peak methods the children used, and their ``ru_maxrss`` before the
+    fit (MiB).
+    """
     fractions, methods, maxrss = {}, set(), []
     with tempfile.TemporaryDirectory(prefix="sklearn_nn_mem_") as directory:
         x_bytes = make_data(directory, settings.mem_rows)
@@ -164,38 +150,52 @@ def run_memory(settings):
             m = _result(processes[system, early_stopping], f"{system} early_stopping={early_stopping}")
             extra = (m["peak_kib"] - m["baseline_kib"]) * 1024
             methods.add(m["method"])
-            maxrss.append(m["maxrss_before_kib"] * 1024 / mib)
+            maxrss.append(m["maxrss_before_kib"] * 1024 / MIB)
             fractions[system, early_stopping] = extra / x_bytes
             table.rows.append(
                 [
                     system,
                     str(early_stopping),
-                    f"{x_bytes / mib:.1f}",
-                    f"{m['baseline_kib'] * 1024 / mib:.1f}",
-                    f"{m['peak_kib'] * 1024 / mib:.1f}",
-                    f"{extra / mib:.1f}",
+                    f"{x_bytes / MIB:.1f}",
+                    f"{m['baseline_kib'] * 1024 / MIB:.1f}",
+                    f"{m['peak_kib'] * 1024 / MIB:.1f}",
+                    f"{extra / MIB:.1f}",
                     f"{extra / x_bytes:.3f}",
                 ]
             )
-            log(f"memory {system} early_stopping={early_stopping}: extra {extra / mib:.1f} MiB")
+            log(f"memory {system} early_stopping={early_stopping}: extra {extra / MIB:.1f} MiB")
+    return x_bytes, fractions, methods, maxrss
+
+
+def _notes(settings, x_bytes, methods, maxrss):
+    """The notes under the memory table: how baseline and peak were read, and the mode's X."""
     if methods == {"VmHWM"}:
-        table.notes.append(
+        notes = [
             "Baseline = RSS after loading X and the warm-up fit; peak = VmHWM (/proc/self/status), reset "
             "to the current RSS just before the fit through /proc/self/clear_refs. `ru_maxrss` is not "
             "used: in a child started by `subprocess` it already held "
             + (f"{maxrss[0]:.0f}" if min(maxrss) == max(maxrss) else f"{min(maxrss):.0f}-{max(maxrss):.0f}")
             + " MiB before the fit, the parent's memory at exec."
-        )
+        ]
     else:
-        table.notes.append("Baseline and peak: ru_maxrss before and after the fit (VmHWM reset unavailable).")
-    table.notes.append(
+        notes = ["Baseline and peak: ru_maxrss before and after the fit (VmHWM reset unavailable)."]
+    notes.append(
         "Peak RSS counts the whole process: for X of a few MB the "
         "fixed costs of a fit (weights, optimizer state, batch buffers) dominate the fraction."
     )
     if settings.mode != "full":
-        table.notes.append(
-            f"{settings.mode} mode: X is {x_bytes / 1e6:.1f} MB instead of 210 MB (262144 rows)."
-        )
+        notes.append(f"{settings.mode} mode: X is {x_bytes / 1e6:.1f} MB instead of 210 MB (262144 rows).")
+    return notes
+
+
+def run_memory(settings):
+    """Section memory: one fresh process per (system, early_stopping)."""
+    table = Table(
+        ["system", "early_stopping", "X MiB", "baseline MiB", "peak MiB", "extra MiB", "extra / X"],
+        title=f"Extra peak memory of a one-epoch fit, X = {settings.mem_rows} x {N_FEATURES} float64",
+    )
+    x_bytes, fractions, methods, maxrss = _measure(settings, table)
+    table.notes += _notes(settings, x_bytes, methods, maxrss)
     intro = (
         "Peak resident memory added by fitting one epoch (adam, batch 200, hidden (256, 128)), "
         "measured in a fresh process per row (peak RSS over the fit minus the RSS after loading X "

@@ -18,14 +18,31 @@ Sections (details and formulas in each module's docstring):
 
 - ``w1`` (bench_mlp): s/epoch and held-out accuracy of an MLP (256, 128) on a
   20000 x 100, 10-class ``make_classification``, for adam / plain sgd, batch
-  1 / 32 / 200 / full, float64 / float32: scikit-learn, ours, PyTorch.
-- ``gflops`` (bench_mlp): our achieved GFLOP/s at batch 200, 32 and full,
+  1 / 32 / 200 / full, float64 / float32: scikit-learn, ours, PyTorch; and the
+  limits table, the least NumPy work of each targeted epoch.
+- ``gflops`` (bench_gflops): our achieved GFLOP/s at batch 200, 32 and full,
   FLOP = 6 rows n_weights - 2 rows 100 256, against a loop of exactly the
   same GEMMs.
 - ``linear`` (bench_linear): full-batch logistic epoch against one X @ w plus
   one X.T @ r; time for each solver to reach J - J* <= 1e-4.
 - ``memory`` (bench_memory): extra peak RSS of a one-epoch MLP fit on a
   210 MB X, each in a fresh process, with and without early stopping.
+
+Modules:
+
+- ``harness.py``: progress and timing, alternated rounds, tables, report
+  sections, targets and their status, the machine description;
+- ``workloads/``: the sizes of every mode (``settings.py``) and, per section,
+  the data sets, shapes and systems under test (``w1.py``, ``linear.py``,
+  ``memory.py``);
+- ``floors.py``: the least NumPy work of each workload (``MinimalEpoch``, the
+  GEMM loop, the two-GEMV bound and the least logistic epoch), with every
+  call into the package's internals that the floors make;
+- ``bench_mlp.py``, ``bench_gflops.py``, ``bench_linear.py``,
+  ``bench_memory.py``: the sections, which combine the three into tables and
+  targets;
+- ``run.py`` (this script): the command line, the thread limits, the targets
+  table and the report.
 
 The report starts with the date, the machine, the command and a table of
 targets with PASS / FAIL, then one table per section; the same tables are
@@ -44,14 +61,8 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # benchmark the package of this checkout
     sys.path.insert(1, str(ROOT))
 
-from bench_common import (  # noqa: E402
-    Table,
-    import_torch,
-    log,
-    machine_rows,
-    make_settings,
-    status,
-)
+from harness import Table, import_torch, log, machine_rows, status  # noqa: E402
+from workloads.settings import make_settings  # noqa: E402
 
 SECTIONS = ("w1", "gflops", "linear", "memory")
 
@@ -156,9 +167,10 @@ def section_runners():
     only limits the libraries already loaded.
     """
     import scipy.linalg  # noqa: F401  (SciPy's own BLAS, used by sklearn_nn)
+    from bench_gflops import run_gflops
     from bench_linear import run_linear
     from bench_memory import run_memory
-    from bench_mlp import run_gflops, run_w1
+    from bench_mlp import run_w1
 
     return {
         "w1": run_w1,

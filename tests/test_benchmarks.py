@@ -5,6 +5,7 @@ accuracies in [0, 1]); no timing is asserted. The test passes with or without
 PyTorch installed: without it the report must say that the column was skipped.
 """
 
+import importlib
 import importlib.util
 import re
 import subprocess
@@ -119,30 +120,30 @@ def test_w1_limits(smoke_run):
         )
 
 
-def _bench_mlp():
+def _benchmark_module(name):
+    """A module of ``benchmarks/`` (``floors``, ``workloads.w1``, ``bench_mlp``, ...) as run.py sees it."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        import bench_mlp
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    return bench_mlp
 
 
 @pytest.mark.parametrize("batch", [1, 7])
 def test_minimal_epoch_computes_the_engines_gradient(batch, monkeypatch):
     """The floor does the work of a real update: its gradient is the engine's, penalty included."""
-    bench_mlp = _bench_mlp()
+    floors, w1 = _benchmark_module("floors"), _benchmark_module("workloads.w1")
     from sklearn_nn._losses import SOFTMAX_LOSSES
 
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((20, bench_mlp.N_FEATURES))
-    y = rng.integers(0, bench_mlp.N_CLASSES, 20)
-    minimal = bench_mlp.MinimalEpoch("sgd", X, y, batch)
+    X = rng.standard_normal((20, w1.N_FEATURES))
+    y = rng.integers(0, w1.N_CLASSES, 20)
+    minimal = floors.MinimalEpoch("sgd", X, y, batch)
     net = minimal.net
     rows = minimal.order[:batch]
     expected = np.empty_like(net.params)
     c, n = minimal.penalty
-    T = np.eye(bench_mlp.N_CLASSES)[y[rows]]
+    T = np.eye(w1.N_CLASSES)[y[rows]]
     # alpha / n_total = c: the engine's penalty gradient equals the floor's
     scale = minimal.optimizer.gradient_scale(minimal.rate)
     net.objective(X[rows], T, None, SOFTMAX_LOSSES["log_loss"](), c, 1.0, expected, grad_scale=scale)
@@ -223,7 +224,7 @@ def test_gflops_linear_and_memory_tables(smoke_run):
 
 def test_accuracy_target_fails_only_a_significant_shortfall():
     """Equal paths pass; seed noise around zero passes; a consistent loss of > 1 point fails."""
-    target = _bench_mlp()._accuracy_target
+    target = _benchmark_module("bench_mlp")._accuracy_target
     equal = {("sgd", 1, np.float64): [0.0] * 5}
     noisy = {("sgd", 1, np.float32): [-0.043, -0.011, 0.016, -0.043, -0.004]}  # mean -1.7 points
     worse = {("sgd", 1, np.float32): [-0.021, -0.018, -0.025, -0.02, -0.019]}

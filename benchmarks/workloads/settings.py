@@ -1,0 +1,97 @@
+"""Sizes, epochs and repeats of every workload, per mode (``full``, ``quick``, ``smoke``)."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Sizes, epochs and repeats of one mode (``full``, ``quick`` or ``smoke``).
+
+    Attributes
+    ----------
+    mode : str
+    repeats : int
+        Rounds of alternation per measurement; medians are over them.
+    threads : int
+        BLAS / OpenMP threads (threadpoolctl) and torch threads for every system.
+    w1_train, w1_test : int
+        Training and held-out rows of the W1 data set.
+    w1_epochs : dict
+        Epochs E of a timed fit, keyed by batch size (1, 32, 200, "full").
+    w1_rows : dict
+        Training rows of the timed fits, keyed by batch size: all ``w1_train``
+        rows, or for the slow small batches a subsample (the first rows) whose
+        time is scaled to a ``w1_train``-row epoch. A full batch always holds
+        every row.
+    lin_samples : int
+        Rows of the linear-model data set.
+    lin_epochs : int
+        Epochs of the timed full-batch logistic fits (section linear, part a).
+    lin_pairs : int
+        Timed (X @ w, X.T @ r) pairs per round of the two-GEMV bound.
+    lin_max_epochs : int
+        Epoch budget of our first-order solver in the time-to-accuracy part.
+    mem_rows : int
+        Rows of the memory-section X (100 float64 columns).
+    """
+
+    mode: str
+    repeats: int
+    threads: int
+    w1_train: int
+    w1_test: int
+    w1_epochs: dict = field(hash=False)
+    w1_rows: dict = field(hash=False)
+    lin_samples: int
+    lin_epochs: int
+    lin_pairs: int
+    lin_max_epochs: int
+    mem_rows: int
+
+
+MODES = {
+    "full": dict(
+        repeats=5,
+        w1_train=20000,
+        w1_test=5000,
+        w1_epochs={1: 1, 32: 3, 200: 5, "full": 5},
+        w1_rows={1: 4000, 32: 20000, 200: 20000, "full": 20000},
+        lin_samples=20000,
+        lin_epochs=300,
+        lin_pairs=300,
+        lin_max_epochs=2000,
+        mem_rows=262144,
+    ),
+    "quick": dict(
+        repeats=3,
+        w1_train=20000,
+        w1_test=5000,
+        w1_epochs={1: 1, 32: 1, 200: 1, "full": 1},
+        w1_rows={1: 400, 32: 8000, 200: 20000, "full": 20000},
+        lin_samples=20000,
+        lin_epochs=60,
+        lin_pairs=60,
+        lin_max_epochs=300,
+        mem_rows=26214,
+    ),
+    "smoke": dict(
+        repeats=1,
+        w1_train=1000,
+        w1_test=500,
+        w1_epochs={1: 1, 32: 1, 200: 1, "full": 1},
+        w1_rows={1: 40, 32: 1000, 200: 1000, "full": 1000},
+        lin_samples=2000,
+        lin_epochs=10,
+        lin_pairs=10,
+        lin_max_epochs=1000,
+        mem_rows=2621,
+    ),
+}
+
+
+def make_settings(mode, repeats=None, threads=1):
+    """The ``Settings`` of ``mode``, with ``repeats`` overridden when given."""
+    values = dict(MODES[mode])
+    if repeats is not None:
+        values["repeats"] = repeats
+    return Settings(mode=mode, threads=threads, **values)
