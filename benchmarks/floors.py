@@ -24,7 +24,7 @@ public estimators is in this module, for whoever adapts them to a new engine:
 ``n_weights``, ``workspace`` and its ``z``, ``delta``, ``grad_views``,
 ``grad``, ``deltas_are_bias_gradients``), ``matmul_into``, ``SOFTMAX_LOSSES``
 and ``SIGMOID_LOSSES`` (``value_and_gradient``), ``SGD`` / ``Adam``
-(``init``, ``gradient_scale``, ``step(..., penalty)``). The code inside the
+(``init``, ``gradient_scale``, ``step(..., penalty, n)``) and ``L2Penalty``. The code inside the
 timed loops is kept call for call as measured for ``RESULTS.md``.
 """
 
@@ -37,6 +37,7 @@ from workloads.w1 import ALPHA, LAYERS, N_CLASSES, N_FEATURES
 from sklearn_nn._losses import SIGMOID_LOSSES, SOFTMAX_LOSSES
 from sklearn_nn._network import Network, matmul_into
 from sklearn_nn._optimizers import SGD, Adam
+from sklearn_nn._penalties import L2Penalty
 
 
 # ----------------------------------------------------------------------
@@ -108,7 +109,8 @@ class MinimalEpoch:
         self.state = self.optimizer.init(self.net.params)
         self.rate = 1e-3 if solver == "adam" else 0.01
         self.loss = SOFTMAX_LOSSES["log_loss"]()  # fused: one exp and one log per row
-        self.penalty = (ALPHA / batch, self.net.n_weights)  # scikit-learn's penalty per update
+        # scikit-learn's penalty per update: alpha / batch, our L2 penalty with n = batch
+        self.penalty = L2Penalty(ALPHA, self.net.n_weights)
 
     def _workspace(self, rows):
         if rows not in self.workspaces:
@@ -161,7 +163,7 @@ class MinimalEpoch:
                 for D, g in ((D1, g1), (D2, g2), (D3, g3)):
                     np.add.reduce(D, axis=0, out=g)
             t13 = clock()
-            self.optimizer.step(self.net.params, ws.grad, self.state, self.rate, self.penalty)
+            self.optimizer.step(self.net.params, ws.grad, self.state, self.rate, self.penalty, self.batch)
             t14 = clock()
             products += (t2 - t1) + (t4 - t3) + (t6 - t5) + (t8 - t7) + (t10 - t9) + (t12 - t11)
             elementwise += (

@@ -142,16 +142,16 @@ def test_minimal_epoch_computes_the_engines_gradient(batch, monkeypatch):
     net = minimal.net
     rows = minimal.order[:batch]
     expected = np.empty_like(net.params)
-    c, n = minimal.penalty
     T = np.eye(w1.N_CLASSES)[y[rows]]
-    # alpha / n_total = c: the engine's penalty gradient equals the floor's
+    # The engine's J on the batch with the floor's penalty (n = the batch's rows), scaled like the floor's
     scale = minimal.optimizer.gradient_scale(minimal.rate)
-    net.objective(X[rows], T, None, SOFTMAX_LOSSES["log_loss"](), c, 1.0, expected, grad_scale=scale)
+    net.data_term(X[rows], T, None, SOFTMAX_LOSSES["log_loss"](), expected, grad_scale=scale)
+    minimal.penalty.add_gradient(expected, net.params, batch, scale)
     seen = []
 
-    def capture(params, grad, state, lr, penalty=None):
+    def capture(params, grad, state, lr, penalty=None, n=1.0):
         full = grad.copy()
-        full[: penalty[1]] += scale * penalty[0] * params[: penalty[1]]
+        penalty.add_gradient(full, params, n, scale)
         seen.append(full)
         raise StopIteration
 
