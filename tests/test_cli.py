@@ -22,12 +22,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import sklearn_nn
-from sklearn_nn import LogisticRegressionGD, MLPClassifierScratch, SoftmaxRegressionGD, _progress
-from sklearn_nn._cli import main, parse_params
-from sklearn_nn._compare import _first_fold_curves, run_comparison
-from sklearn_nn._datasets import DATASETS, InputError, load_dataset, make_preprocessor, read_csv
-from sklearn_nn._models import MODELS, models_for
-from sklearn_nn._progress import Reporter
+from sklearn_nn import LogisticRegressionGD, MLPClassifierScratch, SoftmaxRegressionGD
+from sklearn_nn.cli import _progress, main
+from sklearn_nn.cli._commands import parse_params
+from sklearn_nn.cli._compare import _first_fold_curves, run_comparison
+from sklearn_nn.cli._datasets import DATASETS, InputError, load_dataset, make_preprocessor, read_csv
+from sklearn_nn.cli._models import MODELS, models_for
+from sklearn_nn.cli._progress import Reporter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -791,7 +792,7 @@ def test_epoch_progress_counts_the_epochs_of_a_fit():
     from sklearn.exceptions import ConvergenceWarning
 
     from sklearn_nn import MLPClassifierScratch
-    from sklearn_nn._progress import EpochProgress
+    from sklearn_nn.cli._progress import EpochProgress
 
     class Bar:
         def __init__(self):

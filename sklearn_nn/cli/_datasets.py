@@ -66,7 +66,7 @@ class Dataset:
 
     Examples
     --------
-    >>> from sklearn_nn._datasets import load_dataset
+    >>> from sklearn_nn.cli._datasets import load_dataset
     >>> data = load_dataset("iris")
     >>> data.describe()
     'iris (150 samples, 4 features, 3 classes)'
@@ -163,7 +163,7 @@ def load_dataset(name):
 
     Examples
     --------
-    >>> from sklearn_nn._datasets import load_dataset
+    >>> from sklearn_nn.cli._datasets import load_dataset
     >>> data = load_dataset("xor")
     >>> data.X.shape, data.y.value_counts().sort_index().tolist()
     ((500, 2), [260, 240])
@@ -189,7 +189,7 @@ def infer_task(y):
     Examples
     --------
     >>> import pandas as pd
-    >>> from sklearn_nn._datasets import infer_task
+    >>> from sklearn_nn.cli._datasets import infer_task
     >>> infer_task(pd.Series(["cat", "dog", "cat"])), infer_task(pd.Series([0.5, 1.25, 2.0]))
     ('classification', 'regression')
     """
@@ -315,7 +315,7 @@ def feature_kinds(data):
 
     Examples
     --------
-    >>> from sklearn_nn._datasets import feature_kinds, load_dataset
+    >>> from sklearn_nn.cli._datasets import feature_kinds, load_dataset
     >>> sorted(feature_kinds(load_dataset("digits"))), sorted(feature_kinds(load_dataset("iris")))
     (['counts'], [])
     """
@@ -347,7 +347,7 @@ def as_strings(X):
     Examples
     --------
     >>> import pandas as pd
-    >>> from sklearn_nn._datasets import as_strings
+    >>> from sklearn_nn.cli._datasets import as_strings
     >>> as_strings(pd.DataFrame({"a": [True, None, 3]})).ravel().tolist()
     ['True', nan, '3']
     """
@@ -377,7 +377,7 @@ def make_preprocessor(data, *, scale=True):
 
     Examples
     --------
-    >>> from sklearn_nn._datasets import load_dataset, make_preprocessor
+    >>> from sklearn_nn.cli._datasets import load_dataset, make_preprocessor
     >>> make_preprocessor(load_dataset("iris"))
     StandardScaler()
     """

@@ -34,7 +34,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
-from . import __version__
+from .. import __version__
 from ._compare import METRICS, cv_splits, run_comparison, write_report
 from ._datasets import DATASETS, TASKS, InputError, load_dataset, read_csv, read_table
 from ._models import MODELS, build_pipeline, check_model_fits_data, check_params, models_for
@@ -85,7 +85,7 @@ def parse_params(items):
 
     Examples
     --------
-    >>> from sklearn_nn._cli import parse_params
+    >>> from sklearn_nn.cli._commands import parse_params
     >>> parse_params(["hidden_layer_sizes=(64, 32)", "alpha=1e-3", "solver=adam", "early_stopping=True"])
     {'hidden_layer_sizes': (64, 32), 'alpha': 0.001, 'solver': 'adam', 'early_stopping': True}
     """
@@ -223,7 +223,7 @@ def _one_line(text):
 
 def _compare(args, reporter):
     if args.report is not None:
-        from .plot import _check_matplotlib
+        from ..plot import _check_matplotlib
 
         try:
             _check_matplotlib("--report")
@@ -439,7 +439,7 @@ def main(argv=None):
 
     Examples
     --------
-    >>> from sklearn_nn._cli import main
+    >>> from sklearn_nn.cli import main
     >>> main(["train", "--model", "logistic", "--dataset", "iris", "--quiet"])  # doctest: +ELLIPSIS
     LogisticRegressionGD (logistic) on iris (150 samples, 4 features, 3 classes)
     training accuracy: 0.9...
