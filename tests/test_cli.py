@@ -24,10 +24,10 @@ from sklearn.preprocessing import StandardScaler
 import sklearn_nn
 from sklearn_nn import LogisticRegressionGD, MLPClassifierScratch, SoftmaxRegressionGD
 from sklearn_nn.cli import _progress, main
-from sklearn_nn.cli._commands import parse_params
 from sklearn_nn.cli._compare import _first_fold_curves, run_comparison
 from sklearn_nn.cli._datasets import DATASETS, InputError, load_dataset, make_preprocessor, read_csv
 from sklearn_nn.cli._models import MODELS, models_for
+from sklearn_nn.cli._parser import parse_params
 from sklearn_nn.cli._progress import Reporter
 
 ROOT = Path(__file__).resolve().parents[1]

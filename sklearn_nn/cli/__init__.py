@@ -17,6 +17,6 @@ The tool reads tables with pandas (the ``cli`` extra), so importing this
 package needs pandas; ``python -m sklearn_nn`` checks for it first.
 """
 
-from ._commands import main
+from ._main import main
 
 __all__ = ["main"]
