@@ -18,7 +18,7 @@ def main(argv=None):
             file=sys.stderr,
         )
         return 2
-    from ._cli import main as cli_main
+    from .cli import main as cli_main
 
     return cli_main(argv)
 

@@ -22,7 +22,7 @@ from sklearn.base import clone
 from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._base import BaseGD
+from .._base import BaseGD
 from ._datasets import CLASSIFICATION, InputError
 from ._models import build_pipeline, models_for
 
@@ -65,8 +65,8 @@ def cv_splits(data, n_splits):
 
     Examples
     --------
-    >>> from sklearn_nn._compare import cv_splits
-    >>> from sklearn_nn._datasets import load_dataset
+    >>> from sklearn_nn.cli._compare import cv_splits
+    >>> from sklearn_nn.cli._datasets import load_dataset
     >>> [len(test) for _, test in cv_splits(load_dataset("iris"), 5)]
     [30, 30, 30, 30, 30]
     """
@@ -99,7 +99,7 @@ def format_table(header, rows):
 
     Examples
     --------
-    >>> from sklearn_nn._compare import format_table
+    >>> from sklearn_nn.cli._compare import format_table
     >>> print(format_table(["model", "score"], [["a", "0.9"], ["bb", "0.85"]]))
     model  score
     -----  -----
@@ -120,7 +120,7 @@ def format_markdown(header, rows):
 
     Examples
     --------
-    >>> from sklearn_nn._compare import format_markdown
+    >>> from sklearn_nn.cli._compare import format_markdown
     >>> print(format_markdown(["model", "score"], [["a", "0.9"]]))
     | model | score |
     | :--- | ---: |
@@ -241,8 +241,8 @@ def run_comparison(data, *, n_splits=5, quick=False, n_jobs=None, keep_pipelines
     --------
     >>> import warnings
     >>> from sklearn.exceptions import ConvergenceWarning
-    >>> from sklearn_nn._compare import run_comparison
-    >>> from sklearn_nn._datasets import load_dataset
+    >>> from sklearn_nn.cli._compare import run_comparison
+    >>> from sklearn_nn.cli._datasets import load_dataset
     >>> with warnings.catch_warnings():  # the quick MLPs stop at max_iter
     ...     warnings.simplefilter("ignore", ConvergenceWarning)
     ...     comparison = run_comparison(load_dataset("diabetes"), n_splits=3, quick=True)
@@ -330,7 +330,7 @@ def _curve_figures(comparison):
     """The loss-curve figure (one panel per model) and the validation-curve figure (one panel)."""
     from matplotlib.figure import Figure
 
-    from .plot import LossCurveDisplay
+    from ..plot import LossCurveDisplay
 
     curves = _first_fold_curves(comparison)
     ncols = min(2, len(curves))

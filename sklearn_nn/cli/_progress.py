@@ -138,7 +138,7 @@ class Reporter:
     Examples
     --------
     >>> import io
-    >>> from sklearn_nn._progress import Reporter
+    >>> from sklearn_nn.cli._progress import Reporter
     >>> out = io.StringIO()
     >>> reporter = Reporter(stream=out, use_rich=False)
     >>> with reporter.progress(2, "fitting") as progress:

@@ -1,17 +1,8 @@
-"""The ``sklearn-nn`` command-line tool (also ``python -m sklearn_nn``).
+"""The subcommands of ``sklearn-nn``: ``compare``, ``train`` and ``predict``.
 
-Subcommands:
-
-* ``compare`` (the default): cross-validated comparison of sklearn_nn's
-  estimators with scikit-learn's and Naive Bayes on one data set, printed as
-  a table; ``--report DIR`` also writes it as Markdown and CSV with figures.
-* ``train``: fit one model on a whole data set, print its training score
-  and save it with joblib.
-* ``predict``: load a saved model and predict the rows of a CSV file.
-
-Results go to stdout; progress and notes to stderr (``--quiet`` silences
-them). A problem with the arguments or the data ends the tool with one line
-``sklearn-nn: error: ...`` on stderr and exit status 2.
+Each takes the parsed arguments and a ``Reporter``, prints its results on
+stdout and returns the exit status; ``COMMANDS`` maps the subcommand names
+to them.
 
 The networks are small, so BLAS runs on one thread: more threads are slower
 on such matrices, and many times slower when the cores are busy.
@@ -19,9 +10,6 @@ on such matrices, and many times slower when the cores are busy.
 scored as it is, and the table shows how good that is.
 """
 
-import argparse
-import ast
-import os
 import sys
 import time
 import warnings
@@ -34,167 +22,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
-from . import __version__
+from .. import __version__
 from ._compare import METRICS, cv_splits, run_comparison, write_report
-from ._datasets import DATASETS, TASKS, InputError, load_dataset, read_csv, read_table
+from ._datasets import InputError, load_dataset, read_csv, read_table
 from ._models import MODELS, build_pipeline, check_model_fits_data, check_params, models_for
-from ._progress import EpochProgress, Reporter
+from ._parser import PROG, parse_params
+from ._progress import EpochProgress
 
-PROG = "sklearn-nn"
 _MODEL_FORMAT = "sklearn-nn model"
-_SUBCOMMANDS = ("compare", "train", "predict")
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are ``InputError`` (one line, status 2) instead of usage + exit."""
-
-    def error(self, message):
-        raise InputError(message)
-
-
-def _folds(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer number of folds, got {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"cross-validation needs at least 2 folds, got {value}")
-    return value
-
-
-def _n_jobs(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value == 0:
-        raise argparse.ArgumentTypeError("must not be 0 (use 1 for one process, -1 for all cores)")
-    return value
-
-
-def parse_params(items):
-    """``KEY=VALUE`` strings as a dict; values are Python literals, or else strings.
-
-    Parameters
-    ----------
-    items : list of str
-
-    Returns
-    -------
-    params : dict
-
-    Examples
-    --------
-    >>> from sklearn_nn._cli import parse_params
-    >>> parse_params(["hidden_layer_sizes=(64, 32)", "alpha=1e-3", "solver=adam", "early_stopping=True"])
-    {'hidden_layer_sizes': (64, 32), 'alpha': 0.001, 'solver': 'adam', 'early_stopping': True}
-    """
-    params = {}
-    for item in items:
-        key, sep, text = item.partition("=")
-        key = key.strip()
-        if not sep or not key.isidentifier():
-            raise InputError(f"--param expects KEY=VALUE with a parameter name as KEY, got {item!r}")
-        try:
-            params[key] = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            params[key] = text.strip()
-    return params
-
-
-def build_parser():
-    """The argument parser of ``sklearn-nn``."""
-    parser = _Parser(
-        prog=PROG,
-        description="Compare, train and apply sklearn_nn's gradient-descent estimators. "
-        "Without a subcommand, runs 'compare'.",
-    )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    subcommands = parser.add_subparsers(dest="command", metavar="{compare,train,predict}")
-
-    common = _Parser(add_help=False)
-    common.add_argument(
-        "-q", "--quiet", action="store_true", help="print only the results and errors (no progress or notes)"
-    )
-
-    data = _Parser(add_help=False)
-    source = data.add_argument_group("data").add_mutually_exclusive_group()
-    source.add_argument(
-        "--dataset",
-        choices=list(DATASETS),
-        metavar="NAME",
-        help="bundled or generated data set (default: digits): "
-        + "; ".join(f"{name}: {description}" for name, (_, _, description) in DATASETS.items()),
-    )
-    source.add_argument("--csv", metavar="FILE", help="your own data: a CSV file with a header row")
-    data.add_argument("--target", metavar="COLUMN", help="the target column of --csv")
-    data.add_argument(
-        "--task",
-        choices=["auto", *TASKS],
-        default="auto",
-        help="task of --csv data (default auto: regression for a numeric target with fractions or "
-        "more than 20 distinct values)",
-    )
-
-    compare = subcommands.add_parser(
-        "compare",
-        parents=[data, common],
-        help="cross-validated comparison table (the default)",
-        description="Cross-validate sklearn_nn's estimators next to scikit-learn's and Naive Bayes on "
-        "the same folds and print mean ± std of the scores and fit times.",
-    )
-    compare.add_argument("--cv", type=_folds, metavar="K", help="number of folds (default 5, 3 with --quick)")
-    compare.add_argument("--quick", action="store_true", help="3 folds and fewer epochs")
-    compare.add_argument("--n-jobs", type=_n_jobs, metavar="N", help="folds fitted in parallel (default 1)")
-    compare.add_argument(
-        "--report", metavar="DIR", help="also write the table (Markdown, CSV) and figures (PNG) into DIR"
-    )
-    compare.add_argument(
-        "--format",
-        choices=["table", "markdown", "csv"],
-        default="table",
-        help="how to print the comparison (default: table; csv has full precision)",
-    )
-    compare.set_defaults(func=_compare)
-
-    train = subcommands.add_parser(
-        "train",
-        parents=[data, common],
-        help="fit one model on a whole data set and save it",
-        description="Fit one model in its preprocessing pipeline on the whole data set, print its "
-        "training score, and save it with joblib.",
-    )
-    train.add_argument(
-        "--model",
-        required=True,
-        choices=list(MODELS),
-        metavar="NAME",
-        help="the model: " + ", ".join(f"{name} ({spec.label})" for name, spec in MODELS.items()),
-    )
-    train.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="set a parameter of the model, VALUE as a Python literal or a string, e.g. "
-        "--param hidden_layer_sizes='(64, 32)' --param solver=adam (repeatable)",
-    )
-    train.add_argument("--save", metavar="FILE", help="save the fitted model here (joblib)")
-    train.set_defaults(func=_train)
-
-    predict = subcommands.add_parser(
-        "predict",
-        parents=[common],
-        help="predict the rows of a CSV file with a saved model",
-        description="Load a model saved by 'sklearn-nn train' and predict the rows of a CSV file. "
-        "Load only model files you trust: loading runs code stored in them.",
-    )
-    predict.add_argument("model", metavar="MODEL", help="model file written by 'sklearn-nn train --save'")
-    predict.add_argument("--csv", required=True, metavar="FILE", help="rows to predict, with a header row")
-    predict.add_argument("--output", metavar="FILE", help="write the predictions here (default: stdout)")
-    predict.add_argument("--proba", action="store_true", help="add the class probabilities")
-    predict.set_defaults(func=_predict)
-    return parser
 
 
 @contextmanager
@@ -217,13 +52,10 @@ def _load_data(args):
     return read_csv(args.csv, args.target, task=None if args.task == "auto" else args.task)
 
 
-def _one_line(text):
-    return " ".join(str(text).split())
-
-
-def _compare(args, reporter):
+def compare(args, reporter):
+    """``sklearn-nn compare``: cross-validate the models of the data's task and print the table."""
     if args.report is not None:
-        from .plot import _check_matplotlib
+        from ..plot import _check_matplotlib
 
         try:
             _check_matplotlib("--report")
@@ -298,7 +130,8 @@ def _fit_progress(reporter, model, text):
             model.set_callbacks()
 
 
-def _train(args, reporter):
+def train(args, reporter):
+    """``sklearn-nn train``: fit one model on the whole data set, print its score, maybe save it."""
     spec = MODELS[args.model]
     params = parse_params(args.param)
     check_params(spec, params)
@@ -381,7 +214,8 @@ def load_model(path):
     raise InputError(f"{path} does not hold a model saved by '{PROG} train --save'")
 
 
-def _predict(args, reporter):
+def predict(args, reporter):
+    """``sklearn-nn predict``: predict the rows of a CSV file with a saved model."""
     bundle = load_model(args.model)
     pipeline = bundle["pipeline"]
     if args.proba and not hasattr(pipeline, "predict_proba"):
@@ -422,54 +256,4 @@ def _predict(args, reporter):
     return 0
 
 
-def main(argv=None):
-    """Run the ``sklearn-nn`` command line.
-
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The arguments; None reads ``sys.argv``. Without a subcommand the
-        arguments go to ``compare``.
-
-    Returns
-    -------
-    status : int
-        0 on success, 2 for a problem with the arguments or the data (after
-        one line ``sklearn-nn: error: ...`` on stderr), 130 when interrupted.
-
-    Examples
-    --------
-    >>> from sklearn_nn._cli import main
-    >>> main(["train", "--model", "logistic", "--dataset", "iris", "--quiet"])  # doctest: +ELLIPSIS
-    LogisticRegressionGD (logistic) on iris (150 samples, 4 features, 3 classes)
-    training accuracy: 0.9...
-    0
-    >>> main(["train", "--model", "logistic", "--dataset", "iris", "--param", "alpah=1"])
-    2
-    """
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
-        argv.insert(0, "compare")
-    try:
-        args = build_parser().parse_args(argv)
-        return args.func(args, Reporter(quiet=args.quiet))
-    except InputError as exc:
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help and --version
-        return exc.code
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # the reader of stdout went away (e.g. `| head`): stop quietly
-        _silence_stdout()
-        return 1
-
-
-def _silence_stdout():
-    """Point stdout at the null device, so that Python's final flush of it does not fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured)
-        pass
+COMMANDS = {"compare": compare, "train": train, "predict": predict}

@@ -16,9 +16,9 @@ from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 
+from .._linear import LogisticRegressionGD, SoftmaxRegressionGD
+from .._mlp import MLPClassifierScratch, MLPRegressorScratch
 from ._datasets import CLASSIFICATION, REGRESSION, InputError, feature_kinds, make_preprocessor
-from ._linear import LogisticRegressionGD, SoftmaxRegressionGD
-from ._mlp import MLPClassifierScratch, MLPRegressorScratch
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ def models_for(data):
 
     Examples
     --------
-    >>> from sklearn_nn._datasets import load_dataset
-    >>> from sklearn_nn._models import models_for
+    >>> from sklearn_nn.cli._datasets import load_dataset
+    >>> from sklearn_nn.cli._models import models_for
     >>> [spec.name for spec in models_for(load_dataset("diabetes"))]
     ['mlp-regressor', 'sklearn-mlp-regressor', 'ridge']
     """
@@ -179,8 +179,8 @@ def build_pipeline(spec, data, *, quick=False, params=None):
 
     Examples
     --------
-    >>> from sklearn_nn._datasets import load_dataset
-    >>> from sklearn_nn._models import MODELS, build_pipeline
+    >>> from sklearn_nn.cli._datasets import load_dataset
+    >>> from sklearn_nn.cli._models import MODELS, build_pipeline
     >>> pipe = build_pipeline(MODELS["mlp"], load_dataset("iris"), params={"alpha": 0.01})
     >>> pipe.named_steps["preprocess"], pipe.named_steps["model"].alpha
     (StandardScaler(), 0.01)

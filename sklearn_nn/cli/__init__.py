@@ -1,0 +1,22 @@
+"""The ``sklearn-nn`` command-line tool (also ``python -m sklearn_nn``).
+
+Subcommands:
+
+* ``compare`` (the default): cross-validated comparison of sklearn_nn's
+  estimators with scikit-learn's and Naive Bayes on one data set, printed as
+  a table; ``--report DIR`` also writes it as Markdown and CSV with figures.
+* ``train``: fit one model on a whole data set, print its training score
+  and save it with joblib.
+* ``predict``: load a saved model and predict the rows of a CSV file.
+
+Results go to stdout; progress and notes to stderr (``--quiet`` silences
+them). A problem with the arguments or the data ends the tool with one line
+``sklearn-nn: error: ...`` on stderr and exit status 2.
+
+The tool reads tables with pandas (the ``cli`` extra), so importing this
+package needs pandas; ``python -m sklearn_nn`` checks for it first.
+"""
+
+from ._main import main
+
+__all__ = ["main"]

@@ -1,0 +1,70 @@
+"""The entry point of ``sklearn-nn``: parse the arguments, run the subcommand, report errors.
+
+A problem with the arguments or the data (an ``InputError``) ends the tool
+with one line ``sklearn-nn: error: ...`` on stderr and exit status 2.
+"""
+
+import os
+import sys
+
+from ._commands import COMMANDS
+from ._datasets import InputError
+from ._parser import PROG, build_parser
+from ._progress import Reporter
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def main(argv=None):
+    """Run the ``sklearn-nn`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments; None reads ``sys.argv``. Without a subcommand the
+        arguments go to ``compare``.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 for a problem with the arguments or the data (after
+        one line ``sklearn-nn: error: ...`` on stderr), 130 when interrupted.
+
+    Examples
+    --------
+    >>> from sklearn_nn.cli import main
+    >>> main(["train", "--model", "logistic", "--dataset", "iris", "--quiet"])  # doctest: +ELLIPSIS
+    LogisticRegressionGD (logistic) on iris (150 samples, 4 features, 3 classes)
+    training accuracy: 0.9...
+    0
+    >>> main(["train", "--model", "logistic", "--dataset", "iris", "--param", "alpah=1"])
+    2
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "compare")
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args, Reporter(quiet=args.quiet))
+    except InputError as exc:
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help and --version
+        return exc.code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of stdout went away (e.g. `| head`): stop quietly
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout():
+    """Point stdout at the null device, so that Python's final flush of it does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured)
+        pass

@@ -1,0 +1,187 @@
+"""The argument parser of ``sklearn-nn``: its subcommands, their options and their checks.
+
+Every subcommand has a function that adds its arguments; the options shared
+by several subcommands (``--quiet``, the data source) are parent parsers.
+Errors of the arguments are ``InputError``: ``main`` reports them in one line
+with exit status 2.
+"""
+
+import argparse
+import ast
+
+from .. import __version__
+from ._datasets import DATASETS, TASKS, InputError
+from ._models import MODELS
+
+PROG = "sklearn-nn"
+_SUBCOMMANDS = ("compare", "train", "predict")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are ``InputError`` (one line, status 2) instead of usage + exit."""
+
+    def error(self, message):
+        raise InputError(message)
+
+
+def _folds(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer number of folds, got {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"cross-validation needs at least 2 folds, got {value}")
+    return value
+
+
+def _n_jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError("must not be 0 (use 1 for one process, -1 for all cores)")
+    return value
+
+
+def parse_params(items):
+    """``KEY=VALUE`` strings as a dict; values are Python literals, or else strings.
+
+    Parameters
+    ----------
+    items : list of str
+
+    Returns
+    -------
+    params : dict
+
+    Examples
+    --------
+    >>> from sklearn_nn.cli._parser import parse_params
+    >>> parse_params(["hidden_layer_sizes=(64, 32)", "alpha=1e-3", "solver=adam", "early_stopping=True"])
+    {'hidden_layer_sizes': (64, 32), 'alpha': 0.001, 'solver': 'adam', 'early_stopping': True}
+    """
+    params = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise InputError(f"--param expects KEY=VALUE with a parameter name as KEY, got {item!r}")
+        try:
+            params[key] = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            params[key] = text.strip()
+    return params
+
+
+def _common_arguments():
+    """The parent parser of the options of every subcommand."""
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "-q", "--quiet", action="store_true", help="print only the results and errors (no progress or notes)"
+    )
+    return common
+
+
+def _data_arguments():
+    """The parent parser of the data options of ``compare`` and ``train``."""
+    data = _Parser(add_help=False)
+    source = data.add_argument_group("data").add_mutually_exclusive_group()
+    source.add_argument(
+        "--dataset",
+        choices=list(DATASETS),
+        metavar="NAME",
+        help="bundled or generated data set (default: digits): "
+        + "; ".join(f"{name}: {description}" for name, (_, _, description) in DATASETS.items()),
+    )
+    source.add_argument("--csv", metavar="FILE", help="your own data: a CSV file with a header row")
+    data.add_argument("--target", metavar="COLUMN", help="the target column of --csv")
+    data.add_argument(
+        "--task",
+        choices=["auto", *TASKS],
+        default="auto",
+        help="task of --csv data (default auto: regression for a numeric target with fractions or "
+        "more than 20 distinct values)",
+    )
+    return data
+
+
+def _add_compare(subcommands, parents):
+    compare = subcommands.add_parser(
+        "compare",
+        parents=parents,
+        help="cross-validated comparison table (the default)",
+        description="Cross-validate sklearn_nn's estimators next to scikit-learn's and Naive Bayes on "
+        "the same folds and print mean ± std of the scores and fit times.",
+    )
+    compare.add_argument("--cv", type=_folds, metavar="K", help="number of folds (default 5, 3 with --quick)")
+    compare.add_argument("--quick", action="store_true", help="3 folds and fewer epochs")
+    compare.add_argument("--n-jobs", type=_n_jobs, metavar="N", help="folds fitted in parallel (default 1)")
+    compare.add_argument(
+        "--report", metavar="DIR", help="also write the table (Markdown, CSV) and figures (PNG) into DIR"
+    )
+    compare.add_argument(
+        "--format",
+        choices=["table", "markdown", "csv"],
+        default="table",
+        help="how to print the comparison (default: table; csv has full precision)",
+    )
+
+
+def _add_train(subcommands, parents):
+    train = subcommands.add_parser(
+        "train",
+        parents=parents,
+        help="fit one model on a whole data set and save it",
+        description="Fit one model in its preprocessing pipeline on the whole data set, print its "
+        "training score, and save it with joblib.",
+    )
+    train.add_argument(
+        "--model",
+        required=True,
+        choices=list(MODELS),
+        metavar="NAME",
+        help="the model: " + ", ".join(f"{name} ({spec.label})" for name, spec in MODELS.items()),
+    )
+    train.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a parameter of the model, VALUE as a Python literal or a string, e.g. "
+        "--param hidden_layer_sizes='(64, 32)' --param solver=adam (repeatable)",
+    )
+    train.add_argument("--save", metavar="FILE", help="save the fitted model here (joblib)")
+
+
+def _add_predict(subcommands, parents):
+    predict = subcommands.add_parser(
+        "predict",
+        parents=parents,
+        help="predict the rows of a CSV file with a saved model",
+        description="Load a model saved by 'sklearn-nn train' and predict the rows of a CSV file. "
+        "Load only model files you trust: loading runs code stored in them.",
+    )
+    predict.add_argument("model", metavar="MODEL", help="model file written by 'sklearn-nn train --save'")
+    predict.add_argument("--csv", required=True, metavar="FILE", help="rows to predict, with a header row")
+    predict.add_argument("--output", metavar="FILE", help="write the predictions here (default: stdout)")
+    predict.add_argument("--proba", action="store_true", help="add the class probabilities")
+
+
+def build_parser():
+    """The argument parser of ``sklearn-nn``.
+
+    The parsed arguments name the subcommand in ``command``; ``main`` runs it.
+    """
+    parser = _Parser(
+        prog=PROG,
+        description="Compare, train and apply sklearn_nn's gradient-descent estimators. "
+        "Without a subcommand, runs 'compare'.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subcommands = parser.add_subparsers(dest="command", metavar="{compare,train,predict}")
+    common, data = _common_arguments(), _data_arguments()
+    _add_compare(subcommands, [data, common])
+    _add_train(subcommands, [data, common])
+    _add_predict(subcommands, [common])
+    return parser

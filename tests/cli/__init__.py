@@ -1,0 +1,1 @@
+"""Tests of the sklearn-nn command line (sklearn_nn.cli)."""
