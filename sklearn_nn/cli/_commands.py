@@ -23,6 +23,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
 from .. import __version__
+from .._solvers import SOLVERS
+from .._training import STOP_REASONS
 from ._compare import METRICS, cv_splits, run_comparison, write_report
 from ._datasets import InputError, load_dataset, read_csv, read_table
 from ._models import MODELS, build_pipeline, check_model_fits_data, check_params, models_for
@@ -96,10 +98,14 @@ def _fit_summary(model):
     n_iter = getattr(model, "n_iter_", None)
     if n_iter is not None:
         n_iter = int(np.max(n_iter))
-        unit = "epochs" if getattr(model, "solver", None) in ("sgd", "adam") else "iterations"
+        solver = SOLVERS.get(getattr(model, "solver", None))
+        unit = f"{solver.unit}s" if solver is not None else "iterations"
         line = f"{unit}: {n_iter}"
-        if n_iter >= getattr(model, "max_iter", np.inf):
+        reason = getattr(model, "stop_reason_", None)  # this package's models say why they stopped
+        if reason == "max_iter" or (reason is None and n_iter >= getattr(model, "max_iter", np.inf)):
             line += f" (max_iter reached: the model may improve with more {unit})"
+        elif reason in STOP_REASONS:
+            line += f" (stopped: {STOP_REASONS[reason]})"
         lines.append(line)
     if getattr(model, "loss_", None) is not None:
         lines.append(f"final training loss: {model.loss_:.6g}")
