@@ -10,29 +10,25 @@ lives in ``ClassifierGDMixin`` (with ``_targets.ClassEncoding``) and target
 handling in ``RegressorGDMixin``; predictions come from the loss's link.
 """
 
-import copy
 import dataclasses
 import itertools
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context, is_classifier
 from sklearn.metrics import accuracy_score, check_scoring, r2_score
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 
 from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin, CallbackTasks
-from ._data import Rows, Stream
+from ._data import Rows, Stream, check_rows, split_validation
 from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES
 from ._network import Network
 from ._penalties import L2Penalty
@@ -165,7 +161,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             self._build(train) if first_pass else self._check_compatible(train)
             if val is None and self.early_stopping and SOLVERS[self.solver].stochastic:
                 # Split after the weights are drawn, from the same generator (scikit-learn's order).
-                train, val = self._split(train)
+                train, val = split_validation(train, self.validation_fraction, self._rng, is_classifier(self))
             if first_pass or not incremental:
                 self._configure_solver(train.n_rows)
             return train, val, data, {}
@@ -222,11 +218,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             train, val, data, changes = prepare()
             solver = SOLVERS[self.solver]
             score = None if val is None else self._validation_score(val)
-            batch = self._batch_size(train.n_rows)
             monitor_val = bool(self.early_stopping and val is not None)
-            plan = solver.plan(
-                self, train.n_rows, batch, incremental=incremental, monitor_validation=monitor_val
-            )
+            plan = solver.plan(self, train.n_rows, incremental=incremental, monitor_validation=monitor_val)
             plan = dataclasses.replace(plan, **changes)
             tasks = CallbackTasks.start(self, *data, solver.max_tasks(plan))
             outcome = self._train(train, val, score, plan, tasks, incremental)
@@ -252,7 +245,10 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             self._trainer, train, session, self._rng, n_total=train.weight, incremental=incremental,
             max_fun=self.max_fun,
         )  # fmt: skip
-        self._set_records(outcome, val is not None)
+        tracks_best = SOLVERS[self.solver].stochastic
+        vars(self).update(
+            outcome.fitted_attributes(self.history_, self._trainer, val is not None, tracks_best)
+        )
         return outcome
 
     def _check_diverged(self, outcome, restored=False):
@@ -270,53 +266,13 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             + _DIVERGENCE_ADVICE.format(lr=self.learning_rate_init)
         )
 
-    def _current_model_attributes(self):
-        """Fitted attributes of a copy that predicts with the current parameters.
-
-        scikit-learn's callbacks build their ``fitted_estimator`` from these
-        while training goes on, so the network is copied.
-        """
-        trainer = copy.copy(self._trainer)
-        trainer.net = copy.deepcopy(trainer.net)
-        return {"_trainer": trainer, "coefs_": trainer.net.coefs, "intercepts_": trainer.net.intercepts}
-
     # ------------------------------------------------------------------
     # Data and model
     # ------------------------------------------------------------------
-    def _check_rows(self, X, y, sample_weight, *, reset, dtype=(np.float64, np.float32)):
-        """Validate (X, y, sample_weight): CSR or dense float X, 1-D y where possible."""
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=dtype,
-            multi_output=True,
-            y_numeric=not isinstance(self, ClassifierMixin),
-            reset=reset,
-        )
-        if sp.issparse(X):
-            X = X.tocsr()  # rows are gathered per batch
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
-            if not np.any(sample_weight > 0):  # scikit-learn < 1.9 lets all-zero weights through
-                raise ValueError("Sample weights must contain at least one non-zero number.")
-        return X, y, sample_weight
-
-    def _batch_size(self, n_rows):
-        """Rows per update; None for full batch."""
-        if self.batch_size == "full":
-            return None
-        if self.batch_size == "auto":
-            return min(200, n_rows)
-        return min(self.batch_size, n_rows)
-
     def _prepare_data(
         self, X, y, sample_weight, X_val, y_val, sample_weight_val, first_pass, incremental, classes
     ):
-        X, y, sw = self._check_rows(X, y, sample_weight, reset=first_pass)
+        X, y, sw = check_rows(self, X, y, sample_weight, reset=first_pass)
         T, sw = self._encode_targets(
             y, sw, X.dtype, first_pass=first_pass, incremental=incremental, classes=classes
         )
@@ -325,40 +281,9 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             raise ValueError("Sample weights must contain at least one non-zero number.")
         val = None
         if X_val is not None:
-            Xv, yv, swv = self._check_rows(X_val, y_val, sample_weight_val, reset=False, dtype=X.dtype)
+            Xv, yv, swv = check_rows(self, X_val, y_val, sample_weight_val, reset=False, dtype=X.dtype)
             val = Rows(Xv, self._encode_validation_targets(yv, X.dtype), swv, yv)
         return train, val
-
-    def _split(self, train):
-        """Hold out ``validation_fraction`` of the rows (stratified for classifiers)."""
-        y = train.y
-        stratify = y if isinstance(self, ClassifierMixin) and y.ndim == 1 else None
-        try:
-            train_idx, val_idx = train_test_split(
-                np.arange(train.n_rows),
-                test_size=self.validation_fraction,
-                random_state=self._rng,
-                stratify=stratify,
-            )
-        except ValueError as exc:
-            raise ValueError(
-                "Could not split off a validation set with "
-                f"validation_fraction={self.validation_fraction}: {exc}"
-            ) from exc
-        if val_idx.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
-            )
-        # The training rows stay in X and are gathered batch by batch; only the
-        # (smaller) validation set is copied.
-        parts = train.subset(train_idx, copy=False), train.subset(val_idx)
-        for rows, name in zip(parts, ("training", "validation")):
-            if rows.weight <= 0:
-                raise ValueError(
-                    f"All sample weights of the {name} set split off with validation_fraction="
-                    f"{self.validation_fraction} are zero; change validation_fraction or random_state."
-                )
-        return parts
 
     def _build(self, train):
         """Create and initialise the network, the loss and the penalty for a fresh fit."""
@@ -392,7 +317,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         """
         trainer = self._trainer
         trainer.penalty = L2Penalty(self.alpha, trainer.net.n_weights)
-        SOLVERS[self.solver].configure(self, trainer, n_rows, self._batch_size(n_rows))
+        SOLVERS[self.solver].configure(self, trainer, n_rows)
 
     def _check_compatible(self, train):
         if train.T.shape[1] != self.n_outputs_:
@@ -409,29 +334,6 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         if val.sample_weight is None:
             return lambda: scorer(self, val.X, val.y)
         return lambda: scorer(self, val.X, val.y, sample_weight=val.sample_weight)
-
-    def _set_records(self, outcome, has_val):
-        history, trainer = self.history_, self._trainer
-        self.n_iter_ = outcome.n_epochs
-        self.t_ = trainer.n_samples_seen
-        self.stop_reason_ = outcome.reason
-        losses = history["loss"]
-        if outcome.final_loss is not None:
-            self.loss_ = outcome.final_loss
-        else:
-            self.loss_ = losses[-1] if losses else np.nan
-        self.best_loss_ = float(np.min(losses)) if losses else np.nan
-        if has_val or not np.all(np.isnan(history["val_loss"])):
-            self.validation_scores_ = history["val_score"]
-            self.validation_loss_curve_ = history["val_loss"]
-            scores = np.asarray(self.validation_scores_, dtype=float)
-            self.best_validation_score_ = float(np.nanmax(scores)) if np.isfinite(scores).any() else np.nan
-        else:
-            self.validation_scores_ = None
-            self.validation_loss_curve_ = None
-            self.best_validation_score_ = None
-        tracked = trainer.monitor is not None and SOLVERS[self.solver].stochastic
-        self.best_epoch_ = trainer.monitor.best_epoch if tracked else None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):

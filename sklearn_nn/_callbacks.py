@@ -1,5 +1,7 @@
 """Reporting a fit and its epochs to scikit-learn's callbacks (scikit-learn >= 1.9)."""
 
+import copy
+
 from ._training import EpochTasks
 
 try:  # scikit-learn >= 1.9: callbacks such as sklearn.callback.ProgressBar
@@ -60,8 +62,19 @@ class CallbackTasks(EpochTasks):
         if not self.report_epochs:
             return False
         return self.epoch.call_on_fit_task_end(
-            **self._hook_args(), reconstruction_attributes=self.estimator._current_model_attributes
+            **self._hook_args(), reconstruction_attributes=lambda: current_model_attributes(self.estimator)
         )
 
     def finish(self):
         self.root.call_on_fit_task_end(**self._hook_args(), reconstruction_attributes={})
+
+
+def current_model_attributes(estimator):
+    """Fitted attributes of a copy that predicts with the current parameters.
+
+    scikit-learn's callbacks build their ``fitted_estimator`` from these
+    while training goes on, so the network is copied.
+    """
+    trainer = copy.copy(estimator._trainer)
+    trainer.net = copy.deepcopy(trainer.net)
+    return {"_trainer": trainer, "coefs_": trainer.net.coefs, "intercepts_": trainer.net.intercepts}

@@ -8,6 +8,33 @@ and cut into batches, so that the training loop has one code path for both.
 """
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.base import is_classifier
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import _check_sample_weight, column_or_1d, validate_data
+
+
+def check_rows(estimator, X, y, sample_weight, *, reset, dtype=(np.float64, np.float32)):
+    """Validate (X, y, sample_weight) for ``estimator``: CSR or dense float X, 1-D y where possible."""
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        accept_sparse=["csr", "csc"],
+        dtype=dtype,
+        multi_output=True,
+        y_numeric=not is_classifier(estimator),
+        reset=reset,
+    )
+    if sp.issparse(X):
+        X = X.tocsr()  # rows are gathered per batch
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        if not np.any(sample_weight > 0):  # scikit-learn < 1.9 lets all-zero weights through
+            raise ValueError("Sample weights must contain at least one non-zero number.")
+    return X, y, sample_weight
 
 
 class Rows:
@@ -144,3 +171,36 @@ class EpochBatches:
             yield rows, batch, order, (train.weight if train.complete else weight)
             del rows  # the next chunk is read without this one in memory
         train.weight, train.complete = weight, True
+
+
+def split_validation(train, fraction, rng, stratified):
+    """Hold out ``fraction`` of the rows of ``train``: (training rows, validation rows).
+
+    The split is stratified on y when ``stratified`` and y is 1-D. The
+    training rows stay in X and are gathered batch by batch through an index;
+    only the (smaller) validation set is copied.
+    """
+    y = train.y
+    try:
+        train_idx, val_idx = train_test_split(
+            np.arange(train.n_rows),
+            test_size=fraction,
+            random_state=rng,
+            stratify=y if stratified and y.ndim == 1 else None,
+        )
+    except ValueError as exc:
+        raise ValueError(
+            f"Could not split off a validation set with validation_fraction={fraction}: {exc}"
+        ) from exc
+    if val_idx.shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
+        )
+    parts = train.subset(train_idx, copy=False), train.subset(val_idx)
+    for rows, name in zip(parts, ("training", "validation")):
+        if rows.weight <= 0:
+            raise ValueError(
+                f"All sample weights of the {name} set split off with validation_fraction="
+                f"{fraction} are zero; change validation_fraction or random_state."
+            )
+    return parts

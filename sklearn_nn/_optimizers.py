@@ -20,7 +20,9 @@ deltas, so ``SGD.gradient_scale(lr)`` asks for the gradient ready-scaled
 (``Network.data_term(grad_scale=...)``), which saves a pass over the buffer
 per update. Every other optimizer takes the gradient as it is (scale 1).
 
-Adding an optimizer means one class here and a solver in ``_solvers``.
+Adding an optimizer means one class here (with ``from_estimator``) and one
+entry in ``OPTIMIZERS``; the solver registry (``_solvers``) makes it a
+``solver``.
 """
 
 import numpy as np
@@ -28,6 +30,11 @@ import numpy as np
 
 class Optimizer:
     """Base of the update rules: the gradient comes unscaled and there is no state."""
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        """The update rule of an estimator's parameters (``solver`` names it)."""
+        raise NotImplementedError  # pragma: no cover - interface
 
     def init(self, params):
         """The optimizer's state for ``params``: a dict of arrays like the buffer."""
@@ -53,6 +60,10 @@ class SGD(Optimizer):
     def __init__(self, momentum=0.0, nesterov=False):
         self.momentum = momentum
         self.nesterov = nesterov
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        return cls(estimator.momentum, estimator.nesterovs_momentum)
 
     def init(self, params):
         if self.momentum == 0.0:
@@ -101,6 +112,10 @@ class Adam(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
+    @classmethod
+    def from_estimator(cls, estimator):
+        return cls(estimator.beta_1, estimator.beta_2, estimator.epsilon)
+
     def init(self, params):
         return {"t": 0, "m_sum": np.zeros_like(params), "v_sum": np.zeros_like(params)}
 
@@ -129,5 +144,6 @@ class Adam(Optimizer):
         params -= update
 
 
-#: Registry of the first-order optimizers, solver name -> class.
+#: Registry of the first-order optimizers, solver name -> class. Each one is a
+#: stochastic solver of ``_solvers.SOLVERS`` under its name.
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}

@@ -8,12 +8,14 @@ parameters, and how to run one training call. The estimators' ``solver``
 constraint is the set of names in ``SOLVERS``; nothing else in the package
 compares solver names.
 
-Adding a solver means one class here and one entry in ``SOLVERS`` (a new
-update rule goes into ``_optimizers``).
+Every first-order update rule of ``_optimizers.OPTIMIZERS`` is a solver under
+its name (``FirstOrderSolver``): a new optimizer needs nothing here. A solver
+of another kind (full batch, its own loop) is one class here and one entry in
+``SOLVERS``.
 """
 
 from ._lbfgs import LBFGSRun
-from ._optimizers import SGD, Adam
+from ._optimizers import OPTIMIZERS
 from ._schedules import make_schedule
 from ._training import Plan
 
@@ -25,11 +27,15 @@ class Solver:
     stochastic = True
     unit = "epoch"
 
-    def configure(self, estimator, trainer, n_rows, batch):
+    def batch(self, estimator, n_rows):
+        """Rows per update; None for full batch."""
+        return None
+
+    def configure(self, estimator, trainer, n_rows):
         """Give ``trainer`` the update rule and schedule of the estimator's parameters."""
         raise NotImplementedError  # pragma: no cover - interface
 
-    def plan(self, estimator, n_rows, batch, *, incremental, monitor_validation):
+    def plan(self, estimator, n_rows, *, incremental, monitor_validation):
         """The ``Plan`` of one training call."""
         raise NotImplementedError  # pragma: no cover - interface
 
@@ -42,29 +48,42 @@ class Solver:
         return plan.max_epochs
 
 
-class _FirstOrder(Solver):
-    """A first-order update rule driven by a learning-rate schedule, batch after batch."""
+class FirstOrderSolver(Solver):
+    """A first-order update rule of ``_optimizers`` driven by a learning-rate schedule, batch after batch.
 
-    def make_rule(self, estimator):
-        """The update rule (``_optimizers``) of the estimator's parameters."""
-        raise NotImplementedError  # pragma: no cover - interface
+    Parameters
+    ----------
+    name : str
+    rule : class from ``_optimizers.OPTIMIZERS``
+    """
 
-    def configure(self, estimator, trainer, n_rows, batch):
+    def __init__(self, name, rule):
+        self.name, self.rule = name, rule
+
+    def batch(self, estimator, n_rows):
+        """Rows per update from ``batch_size``; None for full batch."""
+        if estimator.batch_size == "full":
+            return None
+        if estimator.batch_size == "auto":
+            return min(200, n_rows)
+        return min(estimator.batch_size, n_rows)
+
+    def configure(self, estimator, trainer, n_rows):
         schedule = make_schedule(
             estimator.learning_rate,
             estimator.learning_rate_init,
             power_t=estimator.power_t,
             decay_rate=estimator.decay_rate,
             decay_steps=estimator.decay_steps,
-            total_steps=estimator.max_iter * -(-n_rows // (batch or n_rows)),
+            total_steps=estimator.max_iter * -(-n_rows // (self.batch(estimator, n_rows) or n_rows)),
             start=trainer.n_updates,
         )
-        trainer.set_optimizer(self.make_rule(estimator), schedule)
+        trainer.set_optimizer(self.rule.from_estimator(estimator), schedule)
 
-    def plan(self, estimator, n_rows, batch, *, incremental, monitor_validation):
+    def plan(self, estimator, n_rows, *, incremental, monitor_validation):
         return Plan(
             max_epochs=1 if incremental else estimator.max_iter,
-            batch_size=batch,
+            batch_size=self.batch(estimator, n_rows),
             shuffle=estimator.shuffle,
             tol=estimator.tol,
             n_iter_no_change=estimator.n_iter_no_change,
@@ -78,24 +97,6 @@ class _FirstOrder(Solver):
         return trainer.run(train, session, rng, fresh_monitor=not incremental)
 
 
-class SGDSolver(_FirstOrder):
-    """``'sgd'``: gradient descent with optional (Nesterov) momentum."""
-
-    name = "sgd"
-
-    def make_rule(self, estimator):
-        return SGD(estimator.momentum, estimator.nesterovs_momentum)
-
-
-class AdamSolver(_FirstOrder):
-    """``'adam'``: Adam."""
-
-    name = "adam"
-
-    def make_rule(self, estimator):
-        return Adam(estimator.beta_1, estimator.beta_2, estimator.epsilon)
-
-
 class LBFGSSolver(Solver):
     """``'lbfgs'``: SciPy's L-BFGS-B on the full batch; no schedule, no batches."""
 
@@ -103,10 +104,10 @@ class LBFGSSolver(Solver):
     stochastic = False
     unit = "iteration"
 
-    def configure(self, estimator, trainer, n_rows, batch):
+    def configure(self, estimator, trainer, n_rows):
         trainer.set_optimizer(None, None)
 
-    def plan(self, estimator, n_rows, batch, *, incremental, monitor_validation):
+    def plan(self, estimator, n_rows, *, incremental, monitor_validation):
         return Plan(
             max_epochs=estimator.max_iter, tol=estimator.tol, verbose=bool(estimator.verbose), unit=self.unit
         )
@@ -118,5 +119,8 @@ class LBFGSSolver(Solver):
         return LBFGSRun(trainer, train, session, n_total).run(max_fun, session.plan.tol)
 
 
-#: Registry of the solvers, name -> solver.
-SOLVERS = {solver.name: solver for solver in (SGDSolver(), AdamSolver(), LBFGSSolver())}
+#: Registry of the solvers, name -> solver: every optimizer, and L-BFGS.
+SOLVERS = {
+    **{name: FirstOrderSolver(name, rule) for name, rule in OPTIMIZERS.items()},
+    "lbfgs": LBFGSSolver(),
+}

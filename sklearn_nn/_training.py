@@ -157,6 +157,33 @@ class Outcome:
     message: str = ""
     final_loss: float | None = None  # J at the final parameters, when known apart from the records
 
+    def fitted_attributes(self, history, trainer, has_val, tracks_best):
+        """scikit-learn's fitted attributes (``n_iter_``, ``loss_``, ...) after this call.
+
+        ``tracks_best``: whether the solver's epochs have a best epoch
+        (``best_epoch_`` is None for L-BFGS).
+        """
+        losses, monitor = history["loss"], trainer.monitor
+        attributes = {
+            "n_iter_": self.n_epochs,
+            "t_": trainer.n_samples_seen,
+            "stop_reason_": self.reason,
+            "loss_": self.final_loss if self.final_loss is not None else losses[-1] if losses else np.nan,
+            "best_loss_": float(np.min(losses)) if losses else np.nan,
+            "best_epoch_": monitor.best_epoch if monitor is not None and tracks_best else None,
+            "validation_scores_": None,
+            "validation_loss_curve_": None,
+            "best_validation_score_": None,
+        }
+        if has_val or not np.all(np.isnan(history["val_loss"])):
+            scores = np.asarray(history["val_score"], dtype=float)
+            attributes["validation_scores_"] = history["val_score"]
+            attributes["validation_loss_curve_"] = history["val_loss"]
+            attributes["best_validation_score_"] = (
+                float(np.nanmax(scores)) if np.isfinite(scores).any() else np.nan
+            )
+        return attributes
+
 
 def new_history():
     """Empty per-epoch records; every list grows by one entry per epoch."""
