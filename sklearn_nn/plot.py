@@ -85,6 +85,10 @@ class LossCurveDisplay:
         Label of the x axes ("iteration" for L-BFGS).
     estimator_name : str, default=None
         Name of the estimator, used as the title of the loss panel.
+    stop_reason : str, default=None
+        Why training stopped (the estimator's ``stop_reason_``, such as
+        ``'tol'`` or ``'max_iter'``), written in a corner of the loss panel;
+        None writes nothing.
 
     Attributes
     ----------
@@ -108,6 +112,8 @@ class LossCurveDisplay:
         The vertical line at the best epoch on the loss panel.
     best_epoch_marker_ : matplotlib Line2D or None
         The marker at the best epoch on the monitored curve.
+    stop_reason_text_ : matplotlib Text or None
+        The text saying why training stopped.
 
     See Also
     --------
@@ -146,6 +152,7 @@ class LossCurveDisplay:
         score_name="score",
         xlabel="epoch",
         estimator_name=None,
+        stop_reason=None,
     ):
         self.loss = loss
         self.val_loss = val_loss
@@ -157,6 +164,7 @@ class LossCurveDisplay:
         self.score_name = score_name
         self.xlabel = xlabel
         self.estimator_name = estimator_name
+        self.stop_reason = stop_reason
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, name=None):
@@ -234,6 +242,7 @@ class LossCurveDisplay:
             score_name=_score_name(model),
             xlabel=unit,
             estimator_name=type(model).__name__,
+            stop_reason=getattr(model, "stop_reason_", None),
         )
         return display.plot(ax=ax, name=name)
 
@@ -311,6 +320,11 @@ class LossCurveDisplay:
         title = name if name is not None else self.estimator_name
         if title is not None:
             ax_loss.set_title(title)
+        self.stop_reason_text_ = None
+        if self.stop_reason is not None:
+            self.stop_reason_text_ = ax_loss.text(
+                0.02, 0.02, f"stopped: {self.stop_reason}", transform=ax_loss.transAxes, fontsize="small"
+            )
 
         self.score_line_ = None
         if val_score is not None:

@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.datasets import load_diabetes, load_iris  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
@@ -290,3 +290,19 @@ def test_missing_matplotlib_says_how_to_install(monkeypatch):
         LossCurveDisplay(loss=[1.0, 0.5]).plot()
     with pytest.raises(ImportError, match=r"from_estimator requires matplotlib.*sklearn_nn\[plot\]"):
         LossCurveDisplay.from_estimator(fitted("plain"))
+
+
+def test_the_loss_panel_says_why_training_stopped():
+    """from_estimator writes the estimator's stop_reason_ in the loss panel."""
+    X, y = load_iris(return_X_y=True)
+    est = SoftmaxRegressionGD(max_iter=3, tol=0.0)
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    assert est.stop_reason_ == "max_iter"
+    display = LossCurveDisplay.from_estimator(est)
+    assert display.stop_reason_text_.get_text() == "stopped: max_iter"
+    converged = SoftmaxRegressionGD(n_iter_no_change=2, tol=1e9).fit(X, y)
+    assert converged.stop_reason_ == "tol" and converged.n_iter_ == 4  # the first epoch, then 3 > 2
+    assert LossCurveDisplay.from_estimator(converged).stop_reason_text_.get_text() == "stopped: tol"
+    assert LossCurveDisplay(loss=[1.0, 0.5]).plot().stop_reason_text_ is None
+    plt.close("all")
