@@ -93,7 +93,7 @@ def test_a_callback_can_stop_training(solver):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # stopping on request is not a failure
         est.set_callbacks(rec).fit(X, Y)
-    assert est.n_iter_ == 3
+    assert est.n_iter_ == 3 and est.stop_reason_ == "callback"
     assert len(est.loss_curve_) == 3
     assert rec.count("begin", "epoch") == rec.count("end", "epoch")
 
