@@ -144,9 +144,19 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
     # ------------------------------------------------------------------
     # The one fit path
     # ------------------------------------------------------------------
-    def _fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None, **partial):
-        """``fit`` on in-memory rows; ``partial_fit`` with ``incremental=True`` (and ``classes``)."""
-        incremental, classes = partial.pop("incremental", False), partial.pop("classes", None)
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+        incremental=False,
+        classes=None,
+    ):
+        """``fit`` on in-memory rows; with ``incremental=True`` (and ``classes``), ``partial_fit``."""
         first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not incremental)
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
