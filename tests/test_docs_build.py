@@ -32,6 +32,7 @@ PAGES = [
     "from_sklearn",
     "scaling_out",
     "benchmarks",
+    "developers",
     "api/index",
     "auto_examples/index",
     "user_guide/index",
