@@ -31,7 +31,7 @@ from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin, CallbackTasks
 from ._data import Rows, Stream, check_rows, split_validation
 from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES
 from ._network import Network
-from ._penalties import L2Penalty
+from ._penalties import make_penalty
 from ._schedules import SCHEDULES
 from ._snapshot import Snapshot
 from ._solvers import SOLVERS
@@ -306,7 +306,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         )
         self._init_network(net, rng)
         loss = self._make_loss(n_outputs)
-        self._trainer = Trainer(net, loss, L2Penalty(self.alpha, net.n_weights))
+        self._trainer = Trainer(net, loss, make_penalty(self, net.n_weights))
         self._rng = rng
         self.history_ = new_history()
         self.loss_curve_ = self.history_["loss"]
@@ -326,7 +326,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         update rule keeps its shape; k, the update count, always continues.
         """
         trainer = self._trainer
-        trainer.penalty = L2Penalty(self.alpha, trainer.net.n_weights)
+        trainer.penalty = make_penalty(self, trainer.net.n_weights)
         SOLVERS[self.solver].configure(self, trainer, n_rows)
 
     def _check_compatible(self, train):
@@ -481,7 +481,7 @@ class ClassifierGDMixin(ClassifierMixin):
 
     def _make_loss(self, n_outputs):
         family = SOFTMAX_LOSSES if (n_outputs > 1 and self._output_is_softmax()) else SIGMOID_LOSSES
-        return family[self.loss]()
+        return family[self.loss].from_estimator(self)
 
     def _output_is_softmax(self):
         return self._multiclass_link == "softmax" and not self._encoding.multilabel
@@ -603,8 +603,7 @@ class RegressorGDMixin(RegressorMixin):
     """Target handling and predictions for regression."""
 
     def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental, classes=None):
-        if self.loss == "poisson" and np.any(y < 0):
-            raise ValueError("loss='poisson' requires non-negative targets y.")
+        REGRESSION_LOSSES[self.loss].check_targets(y)
         T = y.reshape(-1, 1) if y.ndim == 1 else y
         return np.asarray(T, dtype=dtype), sample_weight
 
@@ -612,9 +611,7 @@ class RegressorGDMixin(RegressorMixin):
         return self._encode_targets(y, None, dtype, first_pass=False, incremental=False)[0]
 
     def _make_loss(self, n_outputs):
-        if self.loss == "huber":
-            return REGRESSION_LOSSES["huber"](self.huber_delta)
-        return REGRESSION_LOSSES[self.loss]()
+        return REGRESSION_LOSSES[self.loss].from_estimator(self)
 
     def _predictions_from_raw(self, raw):
         pred = self._trainer.loss.inverse_link(raw)

@@ -1,7 +1,9 @@
 """The L-BFGS solver: SciPy's L-BFGS-B on the full-batch objective J.
 
 Every accepted iterate is one "epoch" of the training loop: it goes through
-``Trainer.end_epoch`` (divergence check, evaluation, history, callbacks), and
+the two halves of ``Trainer.end_epoch`` (``check_divergence``, then, once the
+iterate is accepted and kept, ``record_epoch``: evaluation, history,
+callbacks), and
 SciPy is asked to stop, the way its ``minimize`` documents (``StopIteration``
 from the callback), when that epoch end or a Ctrl-C says so. When training
 diverges or is interrupted, the parameters are those of the last accepted

@@ -13,6 +13,8 @@ Every loss object provides
   the per-sample gradient ``d loss_i / d z_i`` written into ``G``
   (shape of ``Z``);
 * ``value(T, Z)``: the per-sample losses only;
+* ``from_estimator(estimator)`` and ``check_targets(y)``: the loss with the
+  estimator's settings, and a check of the targets' domain;
 * ``inverse_link(Z)``: probabilities (classification) or predictions
   (regression) from raw outputs;
 * for classification, the output link of ``predict_proba`` and
@@ -71,6 +73,15 @@ class _Loss:
 
     name = None
     out_activation = None
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        """The loss with the estimator's settings (a loss with a setting reads it here)."""
+        return cls()
+
+    @classmethod
+    def check_targets(cls, y):
+        """Raise a ValueError for targets outside the loss's domain (none by default)."""
 
     def value(self, T, Z):
         return self.value_and_gradient(T, Z, np.empty_like(Z))
@@ -287,6 +298,10 @@ class Huber(_RegressionLoss):
     def __init__(self, delta=1.0):
         self.delta = delta
 
+    @classmethod
+    def from_estimator(cls, estimator):
+        return cls(estimator.huber_delta)
+
     def value_and_gradient(self, T, Z, G):
         d = self.delta
         np.subtract(Z, T, out=G)
@@ -305,6 +320,11 @@ class Poisson(_RegressionLoss):
 
     name = "poisson"
     out_activation = "exp"
+
+    @classmethod
+    def check_targets(cls, y):
+        if np.any(y < 0):
+            raise ValueError("loss='poisson' requires non-negative targets y.")
 
     def inverse_link(self, Z):
         return np.exp(Z)

@@ -10,7 +10,8 @@ buffer (biases are not penalised), and is divided by n, the sum of the
 training sample weights, so that the batch size never moves the optimum.
 
 Adding a penalty means one class here with ``value``, ``add_gradient`` and
-``step``, and one entry in ``PENALTIES``.
+``step``, one entry in ``PENALTIES``, and the estimator's parameters that
+select it in ``make_penalty``.
 """
 
 import numpy as np
@@ -79,3 +80,8 @@ class L2Penalty:
 
 #: Registry of the penalties, name -> class.
 PENALTIES = {"l2": L2Penalty}
+
+
+def make_penalty(estimator, n_weights):
+    """The penalty of an estimator's parameters (``alpha``) on ``n_weights`` weights."""
+    return PENALTIES["l2"](estimator.alpha, n_weights)

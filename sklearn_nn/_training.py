@@ -42,7 +42,6 @@ from sklearn.exceptions import ConvergenceWarning
 from ._data import EpochBatches
 from ._monitor import Monitor
 from ._objective import Objective
-from ._schedules import Adaptive
 from ._snapshot import Snapshot
 
 #: Why training stopped (the estimators' ``stop_reason_``).
@@ -368,7 +367,8 @@ class Trainer:
         plan = session.plan
         if not self.monitor.exhausted:
             return None
-        if isinstance(self.schedule, Adaptive) and self.schedule.plateau():
+        plateau = getattr(self.schedule, "plateau", None)  # a schedule that listens to plateaus
+        if plateau is not None and plateau():
             self.monitor.reset_count()
             if plan.verbose:
                 print(f"Setting learning rate to {self.schedule.eta:f}")
