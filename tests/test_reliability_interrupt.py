@@ -16,7 +16,11 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_nn import MLPClassifierScratch
 
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+    # They send SIGINT and check that training puts Python's default handler back.
+    pytest.mark.usefixtures("default_sigint_handler"),
+]
 
 X_INT, Y_INT = make_classification(300, 8, n_informative=5, n_classes=3, random_state=0)
 X_INT = StandardScaler().fit_transform(X_INT)
