@@ -85,7 +85,9 @@ def test_float32_buffers_stay_float32(opt):
     assert all(a.dtype == np.float32 for a in state.values() if isinstance(a, np.ndarray))
 
 
-@pytest.mark.parametrize("opt", [SGD(0.0), SGD(0.9, False), SGD(0.9, True), Adam()], ids=repr)
+@pytest.mark.parametrize(
+    "opt", [SGD(0.0), SGD(0.9, False), SGD(0.9, True), Adam()], ids=["sgd", "momentum", "nesterov", "adam"]
+)
 def test_penalty_argument_equals_penalised_gradient(opt):
     """An L2 penalty with alpha / n_total = c on the first n parameters gives the steps of
     the gradient g + c * theta[:n] (zero beyond n).

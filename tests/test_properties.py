@@ -3,11 +3,13 @@
 Hypothesis draws small problems (shapes, dtypes, sparse or dense X, labels,
 sample weights) and hyperparameters from the valid space. A fit either
 succeeds with finite parameters and valid predictions, or raises a ValueError
-with one of the package's documented messages. The examples are derandomized,
-so every run (and CI) checks the same ones.
+with one of the package's documented messages, and at most a small share of
+the draws diverges. The examples are derandomized, so every run (and CI)
+checks the same ones.
 """
 
 import warnings
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -117,10 +119,9 @@ def problems(draw):
     return cls(**params), X, y, sample_weight
 
 
-@pytest.mark.slow
-@PROPERTY_SETTINGS
-@given(problems())
-def test_fit_succeeds_with_valid_outputs_or_fails_with_a_documented_error(problem):
+def fit_outcome(problem):
+    """Fit a drawn problem and check the property: ``"fitted"`` (with finite parameters and
+    valid predictions) or the documented message of the ValueError it raised."""
     est, X, y, sample_weight = problem
     with warnings.catch_warnings():
         warnings.filterwarnings("error", category=RuntimeWarning)
@@ -131,7 +132,7 @@ def test_fit_succeeds_with_valid_outputs_or_fails_with_a_documented_error(proble
             est.fit(X, y, sample_weight=sample_weight)
         except ValueError as exc:
             assert any(message in str(exc) for message in DOCUMENTED_ERRORS), str(exc)
-            return
+            return next(message for message in DOCUMENTED_ERRORS if message in str(exc))
         params = est.coefs_ + est.intercepts_
         assert all(p.dtype == X.dtype and np.isfinite(p).all() for p in params)
         assert np.isfinite(est.loss_curve_).all()
@@ -145,6 +146,46 @@ def test_fit_succeeds_with_valid_outputs_or_fails_with_a_documented_error(proble
             np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5 if X.dtype == np.float32 else 1e-12)
         else:
             assert np.isfinite(pred).all()
+    return "fitted"
+
+
+@pytest.fixture(scope="module")
+def property_outcomes():
+    """Run the property over its derandomized draws, once for the module: the count of each outcome.
+
+    Both tests below read these counts, whichever of them runs first or alone
+    (``-k``). A draw that breaks the property raises here, after hypothesis has
+    shrunk it; pytest keeps that error and reports it for both tests.
+    """
+    outcomes = Counter()
+
+    @PROPERTY_SETTINGS
+    @given(problems())
+    def fit_succeeds_with_valid_outputs_or_fails_with_a_documented_error(problem):
+        outcomes[fit_outcome(problem)] += 1
+
+    fit_succeeds_with_valid_outputs_or_fails_with_a_documented_error()
+    return outcomes
+
+
+@pytest.mark.slow
+def test_fit_succeeds_with_valid_outputs_or_fails_with_a_documented_error(property_outcomes):
+    # Every draw held (the fixture raises otherwise), and hypothesis ran about as many as asked.
+    assert property_outcomes.total() >= 0.9 * PROPERTY_SETTINGS.max_examples, property_outcomes
+
+
+# "the optimization diverged" is a documented end for any draw, so a change that made every fit
+# diverge would still pass the property; it may end this share of the draws at most. Measured:
+# 4 of the 1000 draws (0.4%; the same with the SkylakeX, Haswell and Sandybridge BLAS kernels),
+# and 3 of 1000 on another set of draws. Derandomized, the draws are the same on every run; they
+# change with the source of the function hypothesis runs (it seeds from it) and its version.
+MAX_DIVERGED_SHARE = 0.02
+
+
+@pytest.mark.slow
+def test_few_draws_diverge(property_outcomes):
+    share = property_outcomes["the optimization diverged"] / property_outcomes.total()
+    assert share <= MAX_DIVERGED_SHARE, property_outcomes
 
 
 # ----------------------------------------------------------------------------

@@ -451,6 +451,7 @@ def _interrupting_schedule(at, how):
 
 
 @pytest.mark.parametrize("how", ["raise", "signal"])
+@pytest.mark.usefixtures("default_sigint_handler")
 def test_interrupt_keeps_a_consistent_model(how):
     updates_per_epoch = int(np.ceil(len(Y_TR) / 200))
     est = MLPClassifierScratch(
@@ -532,6 +533,7 @@ def test_diverging_partial_fit_leaves_the_model_as_it_was():
     assert a.t_ == b.t_ and a.loss_curve_ == b.loss_curve_
 
 
+@pytest.mark.usefixtures("default_sigint_handler")
 def test_second_ctrl_c_returns_to_the_start_of_the_epoch():
     updates_per_epoch = int(np.ceil(len(Y_TR) / 200))
 
