@@ -90,7 +90,7 @@ sizes = [1, 2, 3, 8]
 fig, axes = plt.subplots(1, len(sizes), figsize=(13, 3.6), layout="constrained")
 for ax, size in zip(axes, sizes):
     mlp = MLPClassifierScratch(
-        hidden_layer_sizes=(size,), activation="tanh", solver="lbfgs", max_iter=1000, random_state=0
+        hidden_layer_sizes=(size,), activation="tanh", solver="lbfgs", max_iter=5000, random_state=0
     ).fit(X_xor, y_xor)
     units = "unit" if size == 1 else "units"
     plot_boundary(mlp, X_xor, y_xor, ax, f"{size} hidden {units}")

@@ -232,7 +232,12 @@ class _Interrupt:
 def deferred_sigint():
     """A flag that a first Ctrl-C sets, instead of raising, for the duration of training."""
     flag = _Interrupt()
-    if threading.current_thread() is not threading.main_thread():
+    # Off the main thread signals cannot be handled; a process that ignores
+    # SIGINT (nohup, a background job) keeps ignoring it while it trains.
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
         yield flag
         return
     try:

@@ -96,3 +96,17 @@ def test_interrupted_partial_fit_keeps_its_whole_updates(how):
     ref.partial_fit(X_INT[:n_rows], Y_INT[:n_rows])
     assert_same(est.coefs_ + est.intercepts_, ref.coefs_ + ref.intercepts_)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_a_process_that_ignores_sigint_trains_on(solver):
+    """Under SIG_IGN (nohup, a background job) a SIGINT does not interrupt training."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        kw = dict(hidden_layer_sizes=(10,), solver=solver, batch_size=100, tol=0.0, random_state=0)
+        est = MLPClassifierScratch(scoring=interrupting_scorer(2, "signal"), max_iter=6, **kw)
+        est.fit(X_INT, Y_INT, X_val=X_INT[:50], y_val=Y_INT[:50])
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert est.stop_reason_ == "max_iter" and est.n_iter_ == 6
