@@ -483,6 +483,12 @@ class ClassifierGDMixin(ClassifierMixin):
         family = SOFTMAX_LOSSES if (n_outputs > 1 and self._output_is_softmax()) else SIGMOID_LOSSES
         return family[self.loss].from_estimator(self)
 
+    def __setstate__(self, state):
+        if "_binarizer" in state:  # saved by version 0.1.0: the classes as a LabelBinarizer
+            state = dict(state)
+            state["_encoding"] = ClassEncoding.from_binarizer(state.pop("_binarizer"))
+        super().__setstate__(state)
+
     def _output_is_softmax(self):
         return self._multiclass_link == "softmax" and not self._encoding.multilabel
 

@@ -44,6 +44,15 @@ class ClassEncoding:
         self.classes = binarizer.classes_
         self._binarizer = binarizer if self.multilabel else None
 
+    @classmethod
+    def from_binarizer(cls, binarizer):
+        """The encoding of a fitted ``LabelBinarizer`` (how version 0.1.0 kept the classes)."""
+        encoding = cls.__new__(cls)
+        encoding.multilabel = binarizer.y_type_.startswith("multilabel")
+        encoding.classes = binarizer.classes_
+        encoding._binarizer = binarizer if encoding.multilabel else None
+        return encoding
+
     def encode(self, y):
         """0/1 targets, one column per output unit, as uint8.
 

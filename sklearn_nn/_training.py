@@ -42,6 +42,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._data import EpochBatches
 from ._monitor import Monitor
 from ._objective import Objective
+from ._penalties import L2Penalty
 from ._snapshot import Snapshot
 
 #: Why training stopped (the estimators' ``stop_reason_``).
@@ -295,6 +296,12 @@ class Trainer:
         self.n_updates = 0
         self.n_samples_seen = 0
         self.monitor = None
+
+    def __setstate__(self, state):
+        if "penalty" not in state:  # saved by version 0.1.0: the penalty was its alpha
+            state = dict(state)
+            state["penalty"] = L2Penalty(state.pop("alpha", 0.0), state["net"].n_weights)
+        self.__dict__.update(state)
 
     @property
     def objective(self):

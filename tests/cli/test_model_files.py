@@ -5,7 +5,9 @@ import subprocess
 import sys
 
 import joblib
+import numpy as np
 import pandas as pd
+import pytest
 
 import sklearn_nn.cli._datasets
 from sklearn_nn.cli import main
@@ -71,3 +73,17 @@ def test_saved_model_carries_no_progress_callback(tmp_path):
     assert main(argv) == 0
     model = joblib.load(path)["pipeline"][-1]
     assert not hasattr(model, "_skl_callbacks")
+
+
+@pytest.mark.parametrize("model", ["mlp", "logistic"])
+def test_model_files_of_version_0_1_0_predict_as_they_did(capsys, model):
+    """Files written by ``sklearn-nn train --save`` of version 0.1.0 (tests/data/v0_1_0) predict
+    the same labels and probabilities as that version's ``sklearn-nn predict`` printed."""
+    data = ROOT / "tests" / "data" / "v0_1_0"
+    status, out, err = run(
+        capsys, "predict", str(data / f"cli_{model}.joblib"), "--csv", str(data / "train.csv"), "--proba"
+    )
+    assert status == 0, err
+    got, expected = read_frame(out), pd.read_csv(data / f"cli_{model}_predictions.csv")
+    assert got["prediction"].tolist() == expected["prediction"].tolist()
+    np.testing.assert_allclose(got.drop(columns="prediction"), expected.drop(columns="prediction"), rtol=1e-9)
