@@ -252,9 +252,8 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
                 )
         session = Session(plan, self.history_, val, score, tasks or EpochTasks())
         outcome = SOLVERS[self.solver].run(
-            self._trainer, train, session, self._rng, n_total=train.weight, incremental=incremental,
-            max_fun=self.max_fun,
-        )  # fmt: skip
+            self._trainer, train, session, self._rng, n_total=train.weight, incremental=incremental
+        )
         tracks_best = SOLVERS[self.solver].stochastic
         vars(self).update(
             outcome.fitted_attributes(self.history_, self._trainer, val is not None, tracks_best)

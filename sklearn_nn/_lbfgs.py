@@ -68,7 +68,7 @@ class LBFGSRun:
         if reason is not None or self.interrupt.requested:
             raise StopIteration  # SciPy ends the minimisation and returns its result
 
-    def run(self, max_fun, tol):
+    def run(self):
         """Minimise; returns the session's ``Outcome``."""
         trainer, session, plan = self.trainer, self.session, self.session.plan
         trainer.start(plan, fresh_monitor=True)
@@ -83,15 +83,15 @@ class LBFGSRun:
                     callback=self.callback,
                     options={
                         "maxiter": plan.max_epochs,
-                        "maxfun": max_fun,
-                        "gtol": tol,
+                        "maxfun": plan.max_fun,
+                        "gtol": plan.tol,
                         "ftol": 64 * np.finfo(float).eps,
                     },
                 )
             except KeyboardInterrupt:  # from user code (a scorer, a callback) or a second Ctrl-C
                 result = None
         session.tasks.close()
-        return self._finish(result, max_fun)
+        return self._finish(result, plan.max_fun)
 
     def _finish(self, result, max_fun):
         trainer, session, outcome = self.trainer, self.session, self.session.outcome

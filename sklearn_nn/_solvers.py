@@ -39,7 +39,7 @@ class Solver:
         """The ``Plan`` of one training call."""
         raise NotImplementedError  # pragma: no cover - interface
 
-    def run(self, trainer, train, session, rng, *, n_total, incremental, max_fun):
+    def run(self, trainer, train, session, rng, *, n_total, incremental):
         """Train; returns the ``Outcome``."""
         raise NotImplementedError  # pragma: no cover - interface
 
@@ -93,7 +93,7 @@ class FirstOrderSolver(Solver):
             last_reason="epochs" if incremental else "max_iter",
         )
 
-    def run(self, trainer, train, session, rng, *, n_total, incremental, max_fun):
+    def run(self, trainer, train, session, rng, *, n_total, incremental):
         return trainer.run(train, session, rng, fresh_monitor=not incremental)
 
 
@@ -109,14 +109,18 @@ class LBFGSSolver(Solver):
 
     def plan(self, estimator, n_rows, *, incremental, monitor_validation):
         return Plan(
-            max_epochs=estimator.max_iter, tol=estimator.tol, verbose=bool(estimator.verbose), unit=self.unit
+            max_epochs=estimator.max_iter,
+            tol=estimator.tol,
+            verbose=bool(estimator.verbose),
+            unit=self.unit,
+            max_fun=estimator.max_fun,
         )
 
     def max_tasks(self, plan):
         return plan.max_epochs + 1  # a task begins after every iteration, the last one included
 
-    def run(self, trainer, train, session, rng, *, n_total, incremental, max_fun):
-        return LBFGSRun(trainer, train, session, n_total).run(max_fun, session.plan.tol)
+    def run(self, trainer, train, session, rng, *, n_total, incremental):
+        return LBFGSRun(trainer, train, session, n_total).run()
 
 
 #: Registry of the solvers, name -> solver: every optimizer, and L-BFGS.

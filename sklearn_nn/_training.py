@@ -133,7 +133,8 @@ class Plan:
     what the stopping rule watches: the validation score (early stopping) or
     the training objective. ``last_reason`` is the stop reason when the
     epochs run out: ``'max_iter'`` (a ``fit``, which warns) or ``'epochs'``.
-    ``unit`` names an epoch in messages (``'iteration'`` for L-BFGS).
+    ``unit`` names an epoch in messages (``'iteration'`` for L-BFGS), and
+    ``max_fun`` bounds L-BFGS's evaluations of the objective.
     """
 
     max_epochs: int
@@ -146,6 +147,7 @@ class Plan:
     verbose: bool = False
     last_reason: str = "max_iter"
     unit: str = "epoch"
+    max_fun: int | None = None
 
 
 @dataclass
