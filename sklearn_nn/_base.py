@@ -11,7 +11,6 @@ handling in ``RegressorGDMixin``; predictions come from the loss's link.
 """
 
 import dataclasses
-import itertools
 from numbers import Integral, Real
 
 import numpy as np
@@ -77,7 +76,12 @@ class _ChunkReader:
 
     def begin(self, first_rows):
         """The first epoch: the chunk already read, then the rest of its chunks."""
-        self.pending = itertools.chain([first_rows], self._read(self.chunks, started=True))
+        self.pending = self._first_epoch(first_rows)
+
+    def _first_epoch(self, rows):
+        yield rows
+        del rows  # the first chunk is freed like the others once it is trained on
+        yield from self._read(self.chunks, started=True)
 
     def _prepare(self, chunk):
         self.n_read += 1

@@ -7,6 +7,8 @@ way: an epoch is a sequence of parts (the rows, or each chunk), each shuffled
 and cut into batches, so that the training loop has one code path for both.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import is_classifier
@@ -125,17 +127,26 @@ class Stream:
         self.complete = False
 
 
+class Part(NamedTuple):
+    """One part of an epoch: its rows, the rows per batch, their shuffled order
+    (None to keep them in place), n (the training weight the penalty is
+    divided by) and the part's own weight."""
+
+    rows: Rows
+    batch: int
+    order: np.ndarray | None
+    n: float
+    weight: float
+
+
 class EpochBatches:
     """The parts of every epoch over ``Rows`` or a ``Stream``, ready to batch.
 
-    Calling it with the generator yields the parts of one epoch as
-    ``(rows, batch, order, n)``: the rows of the part, the rows per batch, the
-    shuffled order of its rows (None to keep them in place) and n, the
-    training weight the penalty is divided by.
-
+    Calling it with the generator yields the ``Part`` objects of one epoch.
     In-memory rows are one part; their order is reshuffled from the previous
     epoch's, as scikit-learn does. A stream yields one part per chunk, each
     shuffled on its own; in its first epoch n is the weight read so far.
+    After an epoch, ``n_total`` is the whole training weight.
 
     Parameters
     ----------
@@ -148,6 +159,7 @@ class EpochBatches:
     def __init__(self, train, batch_size, shuffle):
         self.train, self.batch_size, self.shuffle = train, batch_size, shuffle
         self.order = None
+        self.n_total = train.weight
         if isinstance(train, Rows):
             n = train.n_rows
             self.order = np.arange(n) if shuffle and self._batch(n) < n else None
@@ -160,17 +172,18 @@ class EpochBatches:
         if isinstance(train, Rows):
             if self.order is not None:
                 self.order = self.order[rng.permutation(train.n_rows)]
-            yield train, self._batch(train.n_rows), self.order, train.weight
+            yield Part(train, self._batch(train.n_rows), self.order, self.n_total, self.n_total)
             return
         weight = 0.0
         for rows in train.chunks(rng):
-            m = rows.n_rows
-            weight += rows.weight
+            m, w = rows.n_rows, rows.weight
+            weight += w
             batch = self._batch(m)
             order = rng.permutation(m) if self.shuffle and batch < m else None
-            yield rows, batch, order, (train.weight if train.complete else weight)
-            del rows  # the next chunk is read without this one in memory
+            yield Part(rows, batch, order, train.weight if train.complete else weight, w)
+            del rows, order  # the next chunk is read without this one in memory
         train.weight, train.complete = weight, True
+        self.n_total = weight
 
 
 def split_validation(train, fraction, rng, stratified):

@@ -40,8 +40,7 @@ class LBFGSRun:
         self.grad = np.empty_like(self.params)
         self.objective = trainer.objective
         self.X = train.X if not sp.issparse(train.X) else train.X.tocsr()
-        self.accepted = Snapshot(trainer)  # the last accepted iterate
-        self.accepted_J = None
+        self.accepted = self.accepted_J = None  # the last accepted iterate and its J
 
     def fun(self, theta):
         """J and its gradient at theta, in float64 for SciPy."""
@@ -71,7 +70,9 @@ class LBFGSRun:
     def run(self):
         """Minimise; returns the session's ``Outcome``."""
         trainer, session, plan = self.trainer, self.session, self.session.plan
+        previous_monitor = trainer.monitor  # the iterations get a record of this call only
         trainer.start(plan, fresh_monitor=True)
+        self.accepted = Snapshot(trainer)  # the start, until an iterate is accepted
         session.tasks.begin()
         with deferred_sigint() as self.interrupt:
             try:
@@ -91,7 +92,9 @@ class LBFGSRun:
             except KeyboardInterrupt:  # from user code (a scorer, a callback) or a second Ctrl-C
                 result = None
         session.tasks.close()
-        return self._finish(result, plan.max_fun)
+        outcome = self._finish(result, plan.max_fun)
+        trainer.monitor = previous_monitor
+        return outcome
 
     def _finish(self, result, max_fun):
         trainer, session, outcome = self.trainer, self.session, self.session.outcome

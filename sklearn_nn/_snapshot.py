@@ -14,6 +14,12 @@ attributes. It serves three uses:
 
 ``take`` copies into buffers allocated once, so a snapshot per epoch costs a
 few copies of the parameter buffer and no allocation.
+
+The schedule and the monitor keep their identity: their attributes are
+saved as a shallow copy of their ``__dict__`` and put back (the monitor's
+best parameters are copied). That is all the state of this package's
+schedules and monitor; a user's schedule callable keeps whatever state of its
+own it has.
 """
 
 import numpy as np

@@ -66,7 +66,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 def warn_caller(message, category=UserWarning):
     """Warn, pointing at the first frame outside this package (and scikit-learn's fit wrapper)."""
-    frame, level = sys._getframe(1), 1
+    frame, level = sys._getframe(1), 2  # stacklevel 2 is the caller of warn_caller
     while frame is not None:
         path = os.path.abspath(frame.f_code.co_filename)
         inside = path.startswith(_PACKAGE_DIR + os.sep) or frame.f_globals.get("__name__") == "sklearn.base"
@@ -426,10 +426,10 @@ class Trainer:
                         break
                     start_of_epoch.take()
                     session.tasks.begin()
-                    J, lr, n_rows, n_total = self._epoch(epochs(rng), buffers, interrupt)
+                    J, lr, n_rows = self._epoch(epochs(rng), buffers, interrupt)
                     if interrupt.requested:  # first Ctrl-C: the last update is whole
                         break
-                    if self.end_epoch(session, J, lr, n_rows, n_total):
+                    if self.end_epoch(session, J, lr, n_rows, epochs.n_total):
                         break
             except KeyboardInterrupt:
                 # Raised by user code such as a schedule (before its update), or by
@@ -454,35 +454,50 @@ class Trainer:
         return session.outcome
 
     def _epoch(self, parts, buffers, interrupt):
-        """One pass over the parts of an epoch: (mean batch objective, first rate, rows, weight).
+        """One pass over the parts of an epoch: (mean batch objective, first rate, rows).
 
         The mean is weighted by the batches' sample weights, so a full batch
         reports J exactly. It is NaN when an objective was not finite; the
-        epoch then ends before that update.
+        epoch then ends before that update. No part is held while the next
+        one is read (a stream keeps one chunk in memory).
         """
         total = weight = 0.0
         n_rows, first_lr = 0, None
-        net, loss, penalty, optimizer = self.net, self.loss, self.penalty, self.optimizer
-        params = net.params
+        penalty = self.penalty if self.penalty.active else None
         with np.errstate(over="ignore", invalid="ignore"):
-            for rows, batch, order, n in parts:
-                weight += rows.weight
-                n_rows += rows.n_rows
-                penalty_value = penalty.value(params, n)  # where the pass starts
-                for X, T, sw in rows.batches(batch, order):
-                    batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
-                    if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
-                        continue
-                    ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], net.workspace(X.shape[0]))
-                    lr = self.schedule(self.n_updates)
-                    scale = optimizer.gradient_scale(lr)
-                    J = net.data_term(X, T, sw, loss, ws.grad, ws, scale) + penalty_value
-                    if not math.isfinite(J):
-                        return np.nan, first_lr, n_rows, weight
-                    first_lr = lr if first_lr is None else first_lr
-                    optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
-                    self.n_updates += 1
-                    total += J * batch_weight
-                    if interrupt.requested:
-                        return total / weight, first_lr, n_rows, n
-        return total / weight, first_lr, n_rows, n
+            for part in parts:
+                weight += part.weight
+                n_rows += part.rows.n_rows
+                part_total, lr = self._pass(part, penalty, buffers, interrupt)
+                del part
+                first_lr = lr if first_lr is None else first_lr
+                if not math.isfinite(part_total):
+                    return np.nan, first_lr, n_rows
+                total += part_total
+                if interrupt.requested:
+                    break
+        return total / weight, first_lr, n_rows
+
+    def _pass(self, part, penalty, buffers, interrupt):
+        """The updates of one part: (sum of batch objectives times batch weights, first rate)."""
+        total, first_lr = 0.0, None
+        net, loss, optimizer = self.net, self.loss, self.optimizer
+        params, n = net.params, part.n
+        penalty_value = self.penalty.value(params, n)  # where the pass starts
+        for X, T, sw in part.rows.batches(part.batch, part.order):
+            batch_weight = X.shape[0] if sw is None else float(sw.sum(dtype=np.float64))
+            if batch_weight == 0.0:  # only rows of weight zero: nothing to learn, no update
+                continue
+            ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], net.workspace(X.shape[0]))
+            lr = self.schedule(self.n_updates)
+            scale = optimizer.gradient_scale(lr)
+            J = net.data_term(X, T, sw, loss, ws.grad, ws, scale) + penalty_value
+            if not math.isfinite(J):
+                return np.nan, first_lr
+            first_lr = lr if first_lr is None else first_lr
+            optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
+            self.n_updates += 1
+            total += J * batch_weight
+            if interrupt.requested:
+                break
+        return total, first_lr

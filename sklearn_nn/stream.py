@@ -118,9 +118,10 @@ def fit_stream(
         ``learning_rate='cosine'`` (its length is a number of updates known in
         advance), ``class_weight='balanced'`` (pass the weights as a dict),
         ``early_stopping=True`` without ``validation``, and chunks that do not
-        fit the model. An error while reading the chunks leaves the
-        estimator's attributes as they were before the call (with
-        ``warm_start=True``, its parameters keep the updates already made).
+        fit the model. A call that fails (a chunk that cannot be read or
+        does not fit, an error of a scorer or schedule) leaves the estimator
+        exactly as it was before the call, with ``warm_start=True`` too: its
+        parameters, optimizer state and records.
 
     See Also
     --------

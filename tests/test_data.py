@@ -11,7 +11,7 @@ SW = np.linspace(0.5, 2.0, 20)
 
 
 def _batches(parts):
-    return [(Xb.copy(), n) for rows, batch, order, n in parts for Xb, _, _ in rows.batches(batch, order)]
+    return [(Xb.copy(), p.n) for p in parts for Xb, _, _ in p.rows.batches(p.batch, p.order)]
 
 
 @pytest.mark.parametrize("batch_size", [None, 1, 6])
@@ -31,11 +31,15 @@ def test_a_single_chunk_is_batched_like_the_rows(batch_size):
 def test_a_stream_knows_its_weight_after_the_first_epoch():
     chunks = [Rows(X[:8], T[:8], SW[:8]), Rows(X[8:], T[8:], SW[8:])]
     stream = Stream(lambda rng: iter(chunks))
-    first = [n for _, _, _, n in EpochBatches(stream, 4, False)(np.random.RandomState(0))]
+    epochs = EpochBatches(stream, 4, False)
+    first = [part.n for part in epochs(np.random.RandomState(0))]
     assert first == [pytest.approx(SW[:8].sum()), pytest.approx(SW.sum())]  # the weight read so far
-    assert stream.complete and stream.weight == pytest.approx(SW.sum())
-    second = [n for _, _, _, n in EpochBatches(stream, 4, False)(np.random.RandomState(0))]
-    assert second == [stream.weight, stream.weight]
+    assert stream.complete and stream.weight == epochs.n_total == pytest.approx(SW.sum())
+    second = [(part.n, part.weight) for part in epochs(np.random.RandomState(0))]
+    assert second == [
+        (stream.weight, pytest.approx(SW[:8].sum())),
+        (stream.weight, pytest.approx(SW[8:].sum())),
+    ]
 
 
 def test_split_validation_holds_out_the_fraction_and_indexes_the_training_rows():

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import warnings
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -496,3 +497,35 @@ def test_digits_streamed_in_small_chunks_reach_the_accuracy_of_fit():
         MLPClassifierScratch(**model), (Xt, yt), chunk_size=100, epochs=20, classes=np.unique(yd)
     ).score(Xv, yv)
     assert fitted > 0.95 and abs(streamed - fitted) <= 0.01
+
+
+@pytest.mark.parametrize("batch_size", ["full", 32])
+def test_no_chunk_is_held_while_the_next_one_is_read(batch_size):
+    """Each chunk is freed before the next is loaded, the first one included, in every epoch."""
+    alive, held = [], []
+
+    def loader(a, b):
+        def load():
+            held.append(sum(ref() is not None for ref in alive))  # chunks still in memory now
+            Xc = np.ascontiguousarray(X_TR[a:b])  # float64 C-ordered: the model trains on this array
+            alive.append(weakref.ref(Xc))
+            return Xc, Y_TR[a:b]
+
+        return load
+
+    chunks = [loader(a, a + 100) for a in range(0, 500, 100)]
+    fit_stream(SoftmaxRegressionGD(batch_size=batch_size), chunks, classes=CLASSES, epochs=3, shuffle=False)
+    assert len(held) == 15 and max(held) == 0
+
+
+def test_the_validation_penalty_divides_by_this_epochs_training_weight():
+    """A stream that grows between epochs: the validation J of an epoch uses that epoch's weight."""
+    epochs = [  # 300 rows in epoch 1, 500 in epoch 2
+        _chunks(X_TR[:300], Y_TR[:300], [200, 100]),
+        _chunks(X_TR, Y_TR, [200, 100, 200]),
+    ]
+    source = iter(epochs).__next__
+    est = SoftmaxRegressionGD(alpha=5.0, solver="adam", learning_rate_init=0.05, shuffle=False)
+    fit_stream(est, source, classes=CLASSES, epochs=2, shuffle=False, validation=(X_VA, Y_VA))
+    penalty = 5.0 / (2 * 500) * (est.coefs_[0] ** 2).sum()
+    assert est.validation_loss_curve_[-1] == pytest.approx(log_loss(Y_VA, est.predict_proba(X_VA)) + penalty)
