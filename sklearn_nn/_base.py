@@ -35,7 +35,7 @@ from ._schedules import SCHEDULES
 from ._snapshot import Snapshot
 from ._solvers import SOLVERS
 from ._targets import ClassEncoding
-from ._training import EpochTasks, Session, Trainer, new_history, warn_caller
+from ._training import Session, Trainer, new_history, warn_caller
 
 _DIVERGENCE_ADVICE = (
     "Try a smaller learning_rate_init (now {lr!r}) and scale the input, "
@@ -254,7 +254,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
                 warn_caller(
                     "Got `batch_size` less than 1 or larger than sample size. It is going to be clipped"
                 )
-        session = Session(plan, self.history_, val, score, tasks or EpochTasks())
+        session = Session(plan, self.history_, val, score, tasks)
         outcome = SOLVERS[self.solver].run(
             self._trainer, train, session, self._rng, n_total=train.weight, incremental=incremental
         )

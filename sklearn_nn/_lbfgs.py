@@ -44,12 +44,13 @@ class LBFGSRun:
 
     def fun(self, theta):
         """J and its gradient at theta, in float64 for SciPy."""
+        self._set(theta)
         with np.errstate(over="ignore", invalid="ignore"):
-            self.params[...] = theta
             J = self.objective.value(self.X, self.train.T, self.train.sample_weight, self.n_total, self.grad)
         return J, self.grad.astype(np.float64)
 
     def _set(self, theta):
+        """The parameters become theta (cast to their dtype; a diverging theta may overflow)."""
         with np.errstate(over="ignore", invalid="ignore"):
             self.params[...] = theta
 
@@ -92,11 +93,11 @@ class LBFGSRun:
             except KeyboardInterrupt:  # from user code (a scorer, a callback) or a second Ctrl-C
                 result = None
         session.tasks.close()
-        outcome = self._finish(result, plan.max_fun)
+        outcome = self._finish(result)
         trainer.monitor = previous_monitor
         return outcome
 
-    def _finish(self, result, max_fun):
+    def _finish(self, result):
         trainer, session, outcome = self.trainer, self.session, self.session.outcome
         if result is not None and outcome.reason != "diverged":
             self._set(result.x)
@@ -118,7 +119,7 @@ class LBFGSRun:
         trainer.n_samples_seen += self.train.n_rows * max(outcome.n_epochs, 1)
         if result.success:
             outcome.reason = "tol"
-        elif result.nfev >= max_fun:
+        elif result.nfev >= session.plan.max_fun:
             outcome.reason = "max_fun"
         elif result.nit >= session.plan.max_epochs:
             outcome.reason = "max_iter"

@@ -262,11 +262,12 @@ class Session:
     history: dict
     val: object = None
     score: object = None
-    tasks: EpochTasks = field(default_factory=EpochTasks)
+    tasks: EpochTasks | None = None  # None: no hooks
     outcome: Outcome = field(default_factory=Outcome)
     t0: float = 0.0
 
     def __post_init__(self):
+        self.tasks = self.tasks or EpochTasks()
         # The origin of history['time']: now, less the time of earlier calls.
         self.t0 = time.perf_counter() - (self.history["time"][-1] if self.history["time"] else 0.0)
         self.outcome.reason = self.plan.last_reason
