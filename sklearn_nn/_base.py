@@ -31,9 +31,8 @@ from ._data import Rows, Stream, check_rows, split_validation
 from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES
 from ._network import Network
 from ._penalties import make_penalty
-from ._schedules import SCHEDULES
 from ._snapshot import Snapshot
-from ._solvers import SOLVERS
+from ._solvers import LEARNING_RATES, SOLVERS
 from ._targets import ClassEncoding
 from ._training import Session, Trainer, new_history, warn_caller
 
@@ -112,7 +111,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         "solver": [StrOptions(set(SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions(set(SCHEDULES)), callable],
+        "learning_rate": [StrOptions(LEARNING_RATES), callable],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "decay_rate": [Interval(Real, 0, 1, closed="right")],

@@ -45,6 +45,7 @@ class LBFGSRun:
     def fun(self, theta):
         """J and its gradient at theta, in float64 for SciPy."""
         self._set(theta)
+        self.session.outcome.n_fun_evals += 1
         with np.errstate(over="ignore", invalid="ignore"):
             J = self.objective.value(self.X, self.train.T, self.train.sample_weight, self.n_total, self.grad)
         return J, self.grad.astype(np.float64)

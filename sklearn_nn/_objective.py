@@ -8,9 +8,10 @@ the training weights,
 The network and the loss give the data term and its gradient
 (``Network.data_term``); the penalty object gives the rest (``_penalties``).
 ``Objective`` puts them together for every use of J: L-BFGS and the gradient
-checks (``value``), and the validation loss (``on_rows``). The first-order
-training loop asks for the data term of each batch and lets the optimizer
-apply the penalty (see ``_training``), which is the same J.
+checks and the full-batch step rules (``value``), and the validation loss
+(``on_rows``). The first-order training loop asks for the data term of each
+batch and lets the optimizer apply the penalty (see ``_training``), which is
+the same J.
 """
 
 from ._network import weighted_sum
@@ -42,10 +43,15 @@ class Objective:
     def __init__(self, net, loss, penalty):
         self.net, self.loss, self.penalty = net, loss, penalty
 
-    def value(self, X, T, sample_weight, n, grad=None):
-        """J on the rows (X, T), and its whole gradient into ``grad`` if given."""
+    def value(self, X, T, sample_weight, n, grad=None, workspace=None):
+        """J on the rows (X, T), and its whole gradient into ``grad`` if given.
+
+        ``workspace`` (``Network.workspace``) holds the passes' work arrays
+        for repeated evaluations on the same rows.
+        """
         params = self.net.params
-        J = self.net.data_term(X, T, sample_weight, self.loss, grad) + self.penalty.value(params, n)
+        J = self.net.data_term(X, T, sample_weight, self.loss, grad, workspace)
+        J += self.penalty.value(params, n)
         if grad is not None:
             self.penalty.add_gradient(grad, params, n)
         return J

@@ -29,7 +29,13 @@ import numpy as np
 
 
 class Optimizer:
-    """Base of the update rules: the gradient comes unscaled and there is no state."""
+    """Base of the update rules: the gradient comes unscaled and there is no state.
+
+    ``line_search`` is True for the full-batch step rules of ``_step_rules``,
+    which evaluate J themselves instead of taking one step per batch.
+    """
+
+    line_search = False
 
     @classmethod
     def from_estimator(cls, estimator):

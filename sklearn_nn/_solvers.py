@@ -14,9 +14,13 @@ of another kind (full batch, its own loop) is one class here and one entry in
 ``SOLVERS``.
 """
 
+import numpy as np
+
 from ._lbfgs import LBFGSRun
 from ._optimizers import OPTIMIZERS
-from ._schedules import make_schedule
+from ._data import Stream
+from ._schedules import SCHEDULES, make_schedule
+from ._step_rules import STEP_RULES
 from ._training import Plan
 
 
@@ -51,6 +55,12 @@ class Solver:
 class FirstOrderSolver(Solver):
     """A first-order update rule of ``_optimizers`` driven by a learning-rate schedule, batch after batch.
 
+    ``learning_rate`` may instead name a full-batch step rule of
+    ``_step_rules.STEP_RULES`` (for ``'sgd'``): the rule replaces the update
+    and the schedule, every update sees the whole training set, and training
+    stops when max |grad J| is at most ``tol`` (the patience rule then only
+    watches a validation score).
+
     Parameters
     ----------
     name : str
@@ -68,7 +78,28 @@ class FirstOrderSolver(Solver):
             return min(200, n_rows)
         return min(estimator.batch_size, n_rows)
 
+    def step_rule(self, estimator, n_rows):
+        """The step rule named by ``learning_rate``, checked against the settings; None for a schedule."""
+        name = estimator.learning_rate
+        if callable(name) or name not in STEP_RULES:
+            return None
+        if self.name != "sgd":
+            raise ValueError(
+                f"learning_rate={name!r} is a step rule of solver='sgd'; solver={self.name!r} "
+                "takes a learning-rate schedule."
+            )
+        if self.batch(estimator, n_rows) not in (None, n_rows):
+            raise ValueError(
+                f"learning_rate={name!r} needs the exact objective at every step, so every update must "
+                f"see the whole training set: use batch_size='full' (got batch_size={estimator.batch_size!r})."
+            )
+        return STEP_RULES[name].from_estimator(estimator)
+
     def configure(self, estimator, trainer, n_rows):
+        rule = self.step_rule(estimator, n_rows)
+        if rule is not None:
+            trainer.set_optimizer(rule, None)
+            return
         schedule = make_schedule(
             estimator.learning_rate,
             estimator.learning_rate_init,
@@ -81,12 +112,14 @@ class FirstOrderSolver(Solver):
         trainer.set_optimizer(self.rule.from_estimator(estimator), schedule)
 
     def plan(self, estimator, n_rows, *, incremental, monitor_validation):
+        searching = self.step_rule(estimator, n_rows) is not None
         return Plan(
             max_epochs=1 if incremental else estimator.max_iter,
-            batch_size=self.batch(estimator, n_rows),
+            batch_size=None if searching else self.batch(estimator, n_rows),
             shuffle=estimator.shuffle,
             tol=estimator.tol,
-            n_iter_no_change=estimator.n_iter_no_change,
+            n_iter_no_change=estimator.n_iter_no_change if monitor_validation or not searching else np.inf,
+            gtol=estimator.tol if searching else None,
             monitor_validation=monitor_validation,
             restore_best=monitor_validation and estimator.restore_best_weights,
             verbose=bool(estimator.verbose),
@@ -94,6 +127,12 @@ class FirstOrderSolver(Solver):
         )
 
     def run(self, trainer, train, session, rng, *, n_total, incremental):
+        if trainer.optimizer.line_search and isinstance(train, Stream):
+            raise ValueError(
+                "fit_stream sees one chunk at a time, and one step per chunk is not a full-batch step: "
+                "a step rule (learning_rate='backtracking' or 'barzilai_borwein') needs the objective of "
+                "the whole data at every step. Use a learning-rate schedule with fit_stream."
+            )
         return trainer.run(train, session, rng, fresh_monitor=not incremental)
 
 
@@ -128,3 +167,6 @@ SOLVERS = {
     **{name: FirstOrderSolver(name, rule) for name, rule in OPTIMIZERS.items()},
     "lbfgs": LBFGSSolver(),
 }
+
+#: The names ``learning_rate`` accepts: every schedule and every full-batch step rule.
+LEARNING_RATES = set(SCHEDULES) | set(STEP_RULES)

@@ -47,11 +47,14 @@ from ._snapshot import Snapshot
 
 #: Why training stopped (the estimators' ``stop_reason_``).
 STOP_REASONS = {
-    "tol": "the monitored quantity stopped improving by tol (L-BFGS: its tolerance was met)",
+    "tol": (
+        "the monitored quantity stopped improving by tol (L-BFGS and the full-batch step rules: "
+        "the gradient fell below tol)"
+    ),
     "early_stopping": "the validation score stopped improving by tol (early stopping)",
     "max_iter": "max_iter epochs (L-BFGS: iterations) were run",
     "max_fun": "L-BFGS reached max_fun evaluations of the objective",
-    "line_search": "L-BFGS's line search could make no more progress",
+    "line_search": "the line search (L-BFGS's or a step rule's) could make no more progress",
     "epochs": "the requested epochs were run (partial_fit, fit_stream)",
     "diverged": "the optimization diverged",
     "interrupted": "training was interrupted (Ctrl-C)",
@@ -134,7 +137,9 @@ class Plan:
     the training objective. ``last_reason`` is the stop reason when the
     epochs run out: ``'max_iter'`` (a ``fit``, which warns) or ``'epochs'``.
     ``unit`` names an epoch in messages (``'iteration'`` for L-BFGS), and
-    ``max_fun`` bounds L-BFGS's evaluations of the objective.
+    ``max_fun`` bounds L-BFGS's evaluations of the objective. ``gtol``, when
+    set, stops a full-batch step rule once the largest absolute component of
+    grad J at the new parameters is at most ``gtol``.
     """
 
     max_epochs: int
@@ -148,6 +153,7 @@ class Plan:
     last_reason: str = "max_iter"
     unit: str = "epoch"
     max_fun: int | None = None
+    gtol: float | None = None
 
 
 @dataclass
@@ -158,6 +164,7 @@ class Outcome:
     reason: str = "max_iter"
     message: str = ""
     final_loss: float | None = None  # J at the final parameters, when known apart from the records
+    n_fun_evals: int = 0  # evaluations of J (of a batch's data term for a stochastic pass)
 
     def fitted_attributes(self, history, trainer, has_val, tracks_best):
         """scikit-learn's fitted attributes (``n_iter_``, ``loss_``, ...) after this call.
@@ -170,6 +177,7 @@ class Outcome:
             "n_iter_": self.n_epochs,
             "t_": trainer.n_samples_seen,
             "stop_reason_": self.reason,
+            "n_fun_evals_": self.n_fun_evals,
             "loss_": self.final_loss if self.final_loss is not None else losses[-1] if losses else np.nan,
             "best_loss_": float(np.min(losses)) if losses else np.nan,
             "best_epoch_": monitor.best_epoch if monitor is not None and tracks_best else None,
@@ -327,14 +335,17 @@ class Trainer:
     # ------------------------------------------------------------------
     # The one epoch end
     # ------------------------------------------------------------------
-    def end_epoch(self, session, J, lr, n_rows, n_total):
+    def end_epoch(self, session, J, lr, n_rows, n_total, grad_max=None):
         """Check, evaluate, record and report one finished epoch; the reason to stop, or None.
 
         ``J`` is the epoch's objective at the parameters it ended with,
         ``lr`` its first rate, ``n_rows`` the rows it used and ``n_total`` the
-        training weight (the n of the penalty).
+        training weight (the n of the penalty); ``grad_max`` is max |grad J|
+        where a full-batch step rule knows it.
         """
-        return self.check_divergence(session, J) or self.record_epoch(session, J, lr, n_rows, n_total)
+        return self.check_divergence(session, J) or self.record_epoch(
+            session, J, lr, n_rows, n_total, grad_max
+        )
 
     def check_divergence(self, session, J):
         """'diverged' (and the session stopped) if the epoch with objective J diverged, else None."""
@@ -343,8 +354,8 @@ class Trainer:
         why = divergence(J, self.net.params, first_J, f"{session.plan.unit} {len(losses) + 1}")
         return session.stop("diverged", why) if why else None
 
-    def record_epoch(self, session, J, lr, n_rows, n_total):
-        """The epoch end after the divergence check: evaluation, history, callbacks, stopping rule."""
+    def record_epoch(self, session, J, lr, n_rows, n_total, grad_max=None):
+        """The epoch end after the divergence check: evaluation, history, callbacks, stopping rules."""
         plan, history = session.plan, session.history
         self.n_samples_seen += n_rows
         val_loss, val_score = self._evaluate(session, n_total)
@@ -354,6 +365,11 @@ class Trainer:
         self.monitor.update(watched, self.net.params, epoch=len(history["loss"]))
         if session.tasks.end():
             return session.stop("callback", "A callback asked training to stop.")
+        if plan.gtol is not None and grad_max is not None and grad_max <= plan.gtol:
+            message = f"The gradient's max norm {grad_max:.3g} is at most tol={plan.tol:g}."
+            if plan.verbose:
+                print(message + " Stopping.")
+            return session.stop("tol", message)
         return self._patience(session)
 
     def _evaluate(self, session, n_total):
@@ -419,7 +435,7 @@ class Trainer:
         self.start(plan, fresh_monitor)
         epochs = EpochBatches(train, plan.batch_size, plan.shuffle)
         start_of_epoch = Snapshot(self)
-        buffers = {}
+        buffers = {"evals": 0, "updates": self.n_updates}  # work arrays by batch size, and counts
         with deferred_sigint() as interrupt:
             try:
                 for _ in range(plan.max_epochs):
@@ -430,7 +446,10 @@ class Trainer:
                     J, lr, n_rows = self._epoch(epochs(rng), buffers, interrupt)
                     if interrupt.requested:  # first Ctrl-C: the last update is whole
                         break
-                    if self.end_epoch(session, J, lr, n_rows, epochs.n_total):
+                    if buffers.get("stalled"):
+                        session.stop("line_search", buffers["stalled"])
+                        break
+                    if self.end_epoch(session, J, lr, n_rows, epochs.n_total, buffers.get("grad_max")):
                         break
             except KeyboardInterrupt:
                 # Raised by user code such as a schedule (before its update), or by
@@ -444,6 +463,7 @@ class Trainer:
             elif interrupt.requested and session.outcome.reason != "interrupted":
                 session.stop("interrupted")  # the unfinished epoch is not recorded
         session.tasks.close()
+        session.outcome.n_fun_evals = buffers["evals"] + self.n_updates - buffers["updates"]
         if plan.restore_best and self.monitor.best_params is not None:
             np.copyto(params, self.monitor.best_params)
         if session.outcome.reason == "max_iter":
@@ -481,6 +501,8 @@ class Trainer:
 
     def _pass(self, part, penalty, buffers, interrupt):
         """The updates of one part: (sum of batch objectives times batch weights, first rate)."""
+        if self.optimizer.line_search:
+            return self._search_pass(part, buffers)
         total, first_lr = 0.0, None
         net, loss, optimizer = self.net, self.loss, self.optimizer
         params, n = net.params, part.n
@@ -502,3 +524,32 @@ class Trainer:
             if interrupt.requested:
                 break
         return total, first_lr
+
+    def _search_pass(self, part, buffers):
+        """One iteration of a full-batch step rule (``_step_rules``) on the part: (J times weight, step).
+
+        The rule evaluates J itself; its evaluations beyond the one an update
+        of a schedule would make are added to ``buffers['evals']``. When no
+        step decreases J the parameters stay and ``buffers['stalled']`` says why.
+        """
+        rule, params, n = self.optimizer, self.net.params, part.n
+        X, T, sw = next(part.rows.batches(part.batch, part.order))
+        ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], self.net.workspace(X.shape[0]))
+        work = buffers.get("search") or buffers.setdefault("search", rule.start(params))
+        objective = self.objective
+
+        def evaluate(grad):
+            buffers["evals"] += 1
+            return objective.value(X, T, sw, n, grad, ws)
+
+        step = rule.iterate(evaluate, params, self.opt_state, work)
+        if step is None:
+            buffers["stalled"] = (
+                f"No step along the gradient decreased J (after {rule.max_trials} halvings): "
+                "J is at its minimum to the precision of its dtype."
+            )
+            return np.nan, np.nan
+        buffers["evals"] -= 1  # the update's own evaluation is counted with the updates
+        buffers["grad_max"] = step.grad_max
+        self.n_updates += 1
+        return step.J * part.weight, step.step

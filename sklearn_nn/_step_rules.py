@@ -1,0 +1,265 @@
+"""Full-batch step rules: gradient descent that finds its own step from J.
+
+A step rule is the update rule of ``solver='sgd'`` when ``learning_rate``
+names one of ``STEP_RULES``. Instead of a schedule it evaluates the exact
+objective J at trial points and accepts a step only when J decreased enough,
+so it needs J itself: every update sees the whole training set
+(``batch_size='full'``). One iteration is one epoch of ``history_``; every
+evaluation of J (the first one of a call, the trials, the extrapolated points
+of momentum) is counted in the estimator's ``n_fun_evals_``.
+
+With x the parameters, g = grad J(x) and a step length a > 0 the trial point
+is x - a g. Both rules test it with Armijo's sufficient-decrease condition
+
+    J(x - a g) <= J_ref - c a ||g||^2,
+
+where J_ref is J(x) for ``Backtracking`` (J never increases) and the largest
+of the last ``memory`` accepted values for ``BarzilaiBorwein`` (the
+nonmonotone condition of Grippo, Lampariello and Lucidi, 1986). A rejected
+trial halves a. The step length ``a`` of the last accepted step persists in
+the optimizer state, so ``warm_start`` and ``partial_fit`` continue from it;
+everything else (the cached J and gradient, the memory, momentum) belongs to
+one call, because the data may change between calls.
+
+The rules work on the whole smooth J, the L2 penalty included (its gradient
+is added to the data term's): ``evaluate(grad)`` returns J at the current
+parameters and writes grad J into ``grad`` (or only the value when ``grad``
+is None).
+
+Adding a step rule means one class here (``from_estimator``, ``iterate``)
+and one entry in ``STEP_RULES``; the estimators' ``learning_rate`` accepts
+its name.
+"""
+
+import math
+from collections import deque
+
+import numpy as np
+
+from ._optimizers import Optimizer
+
+#: The longest and shortest step lengths a rule proposes.
+MAX_STEP, MIN_STEP = 1e10, 1e-30
+
+
+class Step:
+    """The result of one accepted iteration: J at the new parameters, the step length, max |grad J|.
+
+    ``grad_max`` is None when the gradient at the new parameters is not known
+    (the accelerated rule knows it at its extrapolated point, see
+    ``Backtracking``).
+    """
+
+    __slots__ = ("J", "step", "grad_max")
+
+    def __init__(self, J, step, grad_max):
+        self.J, self.step, self.grad_max = J, step, grad_max
+
+
+class StepRule(Optimizer):
+    """Base of the full-batch step rules: the first trial step and the per-call work arrays."""
+
+    line_search = True
+    #: Armijo's constant c of the sufficient-decrease condition.
+    armijo = 1e-4
+    #: Trials (halvings) after which an iteration gives up: no step decreases J.
+    max_trials = 60
+
+    def __init__(self, eta0):
+        self.eta0 = float(eta0)
+
+    def init(self, params):
+        """The state kept between calls: the step length to try first."""
+        return {"step": self.eta0}
+
+    def start(self, params):
+        """The work arrays of one call (the current J and gradient are not known yet)."""
+        return {"J": None, "grad": np.empty_like(params), "trial_grad": np.empty_like(params),
+                "origin": np.empty_like(params)}  # fmt: skip
+
+    def iterate(self, evaluate, params, state, work):  # pragma: no cover - interface
+        """One iteration from ``params`` (updated in place): a ``Step``, or None when no step was accepted."""
+        raise NotImplementedError
+
+    def _current(self, evaluate, work):
+        """J and its gradient at the current parameters: cached from the last accepted trial."""
+        if work["J"] is None:
+            work["J"] = evaluate(work["grad"])
+        return work["J"], work["grad"]
+
+    def _search(self, evaluate, params, origin, direction, step, bound, slope, grad):
+        """Backtrack from ``step`` until J(origin - step * direction) <= bound - c step slope.
+
+        ``grad`` receives the gradient at the trial (None: the value only).
+        Returns (J, step) of the accepted trial, or (None, step) with
+        ``params`` back at ``origin`` when every trial failed.
+        """
+        for _ in range(self.max_trials):
+            np.multiply(direction, -step, out=params)
+            params += origin
+            J = evaluate(grad)
+            if math.isfinite(J) and J <= bound - self.armijo * step * slope:
+                return J, step
+            step *= 0.5
+            if step < MIN_STEP:
+                break
+        np.copyto(params, origin)
+        return None, step
+
+
+class Backtracking(StepRule):
+    """Armijo backtracking from the previous step: grow it by 2 when accepted at once, halve it when not.
+
+    Without momentum every step is x <- x - a g with the largest a tried that
+    passes J(x - a g) <= J(x) - c a ||g||^2 (c = 1/2, which every
+    a <= 1 / L passes for an L-smooth J), so J never increases.
+
+    With ``momentum`` mu > 0 the steps are accelerated (Nesterov's method as
+    in FISTA, Beck and Teboulle 2009): the gradient step starts from the
+    extrapolated point y = x + beta_k (x - x_prev), with
+    beta_k = min(mu, (t_k - 1) / t_{k+1}) and t_{k+1} = (1 + sqrt(1 + 4 t_k^2)) / 2,
+    and backtracks on y's condition J(y - a g_y) <= J(y) - c a ||g_y||^2.
+    Two restarts (O'Donoghue and Candes 2015) keep it fast and monotone:
+    momentum restarts (t = 1) when the step goes against the last one
+    (g_y . (x_new - x) > 0), and a step that would increase J over J(x) is
+    replaced by a plain backtracking step from x. The gradient reported for
+    the stopping rule is then g_y, the gradient at the extrapolated point
+    (at x itself after a restart).
+    """
+
+    armijo = 0.5
+    grow = 2.0
+
+    def __init__(self, eta0, momentum=0.0):
+        super().__init__(eta0)
+        self.momentum = float(momentum)
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        return cls(estimator.learning_rate_init, estimator.momentum)
+
+    def start(self, params):
+        work = super().start(params)
+        if self.momentum > 0.0:
+            work.update(previous=params.copy(), t=1.0)
+        return work
+
+    def iterate(self, evaluate, params, state, work):
+        if self.momentum > 0.0:
+            return self._accelerated(evaluate, params, state, work)
+        return self._plain(evaluate, params, state, work)
+
+    def _plain(self, evaluate, params, state, work):
+        """x <- x - a g with backtracking; the new J and gradient are cached for the next iteration."""
+        J, grad = self._current(evaluate, work)
+        if not math.isfinite(J):
+            return Step(J, state["step"], None)
+        origin, trial_grad = work["origin"], work["trial_grad"]
+        np.copyto(origin, params)
+        step = state["step"]
+        J_new, accepted = self._search(evaluate, params, origin, grad, step, J, float(grad @ grad), trial_grad)
+        if J_new is None:
+            return None
+        state["step"] = min(accepted * self.grow, MAX_STEP) if accepted == step else accepted
+        work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
+        return Step(J_new, accepted, float(np.abs(trial_grad).max(initial=0.0)))
+
+    def _accelerated(self, evaluate, params, state, work):
+        """One FISTA step with backtracking and the two restarts (see the class docstring)."""
+        J_x = work["J"] if work["J"] is not None else evaluate(None)
+        if not math.isfinite(J_x):
+            return Step(J_x, state["step"], None)
+        origin, previous, grad = work["origin"], work["previous"], work["grad"]
+        t_next = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * work["t"] ** 2))
+        beta = min(self.momentum, (work["t"] - 1.0) / t_next)
+        np.copyto(origin, params)  # x
+        if beta > 0.0:  # params becomes y = x + beta (x - previous)
+            np.subtract(params, previous, out=previous)
+            previous *= beta
+            params += previous
+        np.copyto(previous, origin)  # previous is x from now on
+        J_y = evaluate(grad) if beta > 0.0 else self._at_x(evaluate, work, J_x)
+        y = work["trial_grad"]  # scratch: the extrapolated point
+        np.copyto(y, params)
+        step = state["step"]
+        J_new, accepted = self._search(evaluate, params, y, grad, step, J_y, float(grad @ grad), None)
+        restart = J_new is None or J_new > J_x
+        if restart and beta > 0.0:  # a plain backtracking step from x instead
+            np.copyto(params, origin)
+            J_y = self._at_x(evaluate, work, J_x)
+            J_new, accepted = self._search(evaluate, params, origin, grad, step, J_x, float(grad @ grad), None)
+        if J_new is None:
+            return None
+        # Restart the momentum when the step goes against the last one (or was replaced).
+        np.subtract(params, origin, out=y)
+        work["t"] = 1.0 if restart or float(grad @ y) > 0.0 else t_next
+        state["step"] = min(accepted * self.grow, MAX_STEP) if accepted == step else accepted
+        work["J"] = J_new
+        return Step(J_new, accepted, float(np.abs(grad).max(initial=0.0)))
+
+    @staticmethod
+    def _at_x(evaluate, work, J_x):
+        """The gradient at x (into work['grad']) when the step starts at x itself."""
+        evaluate(work["grad"])
+        return J_x
+
+
+class BarzilaiBorwein(StepRule):
+    """Barzilai-Borwein steps (adaptive BB1/BB2) under a nonmonotone Armijo safeguard.
+
+    After a step s = x_new - x with gradient change y = g_new - g, the two
+    Barzilai-Borwein (1988) step lengths are secant estimates of the inverse
+    curvature along s: BB1 = s.s / s.y (long) and BB2 = s.y / y.y (short).
+    The next trial step is BB2 when BB2 / BB1 < 1/2 (the gradient changed
+    direction a lot: a cautious step) and BB1 otherwise (the adaptive rule of
+    Zhou, Gao and Dai, 2006). When s.y <= 0 (no positive curvature seen, as
+    in a nonconvex MLP) the accepted step is tried again.
+
+    A trial is accepted when J(x - a g) <= max(last ``memory`` values of J)
+    - c a ||g||^2 (c = 1e-4): BB steps need not decrease J at every iteration,
+    and a monotone test would cut the long steps that make the method fast.
+    The accepted J and gradient are the next iteration's, so an accepted
+    first trial costs one evaluation.
+    """
+
+    #: Accepted values of J the nonmonotone condition looks back on.
+    memory = 10
+    #: BB2 is used when BB2 / BB1 is below this ratio.
+    ratio = 0.5
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        return cls(estimator.learning_rate_init)
+
+    def start(self, params):
+        work = super().start(params)
+        work["recent"] = deque(maxlen=self.memory)
+        return work
+
+    def iterate(self, evaluate, params, state, work):
+        J, grad = self._current(evaluate, work)
+        if not math.isfinite(J):
+            return Step(J, state["step"], None)
+        recent, origin, trial_grad = work["recent"], work["origin"], work["trial_grad"]
+        if not recent:
+            recent.append(J)
+        np.copyto(origin, params)
+        slope = float(grad @ grad)
+        J_new, accepted = self._search(evaluate, params, origin, grad, state["step"], max(recent), slope, trial_grad)
+        if J_new is None:
+            return None
+        # s = -accepted * grad, so s.s = accepted^2 ||g||^2 and s.y = -accepted g.y.
+        y = np.subtract(trial_grad, grad, out=origin)
+        sy, yy = -accepted * float(grad @ y), float(y @ y)
+        if sy > 0.0:
+            bb1, bb2 = accepted * accepted * slope / sy, sy / yy
+            state["step"] = min(bb2 if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
+        else:
+            state["step"] = accepted
+        work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
+        recent.append(J_new)
+        return Step(J_new, accepted, float(np.abs(trial_grad).max(initial=0.0)))
+
+
+#: Registry of the step rules, ``learning_rate`` name -> class (of ``solver='sgd'``, full batch).
+STEP_RULES = {"backtracking": Backtracking, "barzilai_borwein": BarzilaiBorwein}
