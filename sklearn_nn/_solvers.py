@@ -16,9 +16,9 @@ of another kind (full batch, its own loop) is one class here and one entry in
 
 import numpy as np
 
+from ._data import Stream
 from ._lbfgs import LBFGSRun
 from ._optimizers import OPTIMIZERS
-from ._data import Stream
 from ._schedules import SCHEDULES, make_schedule
 from ._step_rules import STEP_RULES
 from ._training import Plan
@@ -90,8 +90,9 @@ class FirstOrderSolver(Solver):
             )
         if self.batch(estimator, n_rows) not in (None, n_rows):
             raise ValueError(
-                f"learning_rate={name!r} needs the exact objective at every step, so every update must "
-                f"see the whole training set: use batch_size='full' (got batch_size={estimator.batch_size!r})."
+                f"learning_rate={name!r} needs the exact objective at every step, so every update "
+                "must see the whole training set: use batch_size='full' "
+                f"(got batch_size={estimator.batch_size!r})."
             )
         return STEP_RULES[name].from_estimator(estimator)
 

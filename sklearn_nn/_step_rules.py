@@ -87,13 +87,14 @@ class StepRule(Optimizer):
             work["J"] = evaluate(work["grad"])
         return work["J"], work["grad"]
 
-    def _search(self, evaluate, params, origin, direction, step, bound, slope, grad):
-        """Backtrack from ``step`` until J(origin - step * direction) <= bound - c step slope.
+    def _search(self, evaluate, params, origin, direction, step, bound, grad):
+        """Backtrack from ``step`` until J(origin - step * g) <= bound - c step ||g||^2, g = ``direction``.
 
         ``grad`` receives the gradient at the trial (None: the value only).
         Returns (J, step) of the accepted trial, or (None, step) with
         ``params`` back at ``origin`` when every trial failed.
         """
+        slope = float(direction @ direction)
         for _ in range(self.max_trials):
             np.multiply(direction, -step, out=params)
             params += origin
@@ -157,7 +158,7 @@ class Backtracking(StepRule):
         origin, trial_grad = work["origin"], work["trial_grad"]
         np.copyto(origin, params)
         step = state["step"]
-        J_new, accepted = self._search(evaluate, params, origin, grad, step, J, float(grad @ grad), trial_grad)
+        J_new, accepted = self._search(evaluate, params, origin, grad, step, J, trial_grad)
         if J_new is None:
             return None
         state["step"] = min(accepted * self.grow, MAX_STEP) if accepted == step else accepted
@@ -182,12 +183,12 @@ class Backtracking(StepRule):
         y = work["trial_grad"]  # scratch: the extrapolated point
         np.copyto(y, params)
         step = state["step"]
-        J_new, accepted = self._search(evaluate, params, y, grad, step, J_y, float(grad @ grad), None)
+        J_new, accepted = self._search(evaluate, params, y, grad, step, J_y, None)
         restart = J_new is None or J_new > J_x
         if restart and beta > 0.0:  # a plain backtracking step from x instead
             np.copyto(params, origin)
             J_y = self._at_x(evaluate, work, J_x)
-            J_new, accepted = self._search(evaluate, params, origin, grad, step, J_x, float(grad @ grad), None)
+            J_new, accepted = self._search(evaluate, params, origin, grad, step, J_x, None)
         if J_new is None:
             return None
         # Restart the momentum when the step goes against the last one (or was replaced).
@@ -244,15 +245,15 @@ class BarzilaiBorwein(StepRule):
         if not recent:
             recent.append(J)
         np.copyto(origin, params)
-        slope = float(grad @ grad)
-        J_new, accepted = self._search(evaluate, params, origin, grad, state["step"], max(recent), slope, trial_grad)
+        bound = max(recent)
+        J_new, accepted = self._search(evaluate, params, origin, grad, state["step"], bound, trial_grad)
         if J_new is None:
             return None
         # s = -accepted * grad, so s.s = accepted^2 ||g||^2 and s.y = -accepted g.y.
         y = np.subtract(trial_grad, grad, out=origin)
         sy, yy = -accepted * float(grad @ y), float(y @ y)
         if sy > 0.0:
-            bb1, bb2 = accepted * accepted * slope / sy, sy / yy
+            bb1, bb2 = accepted * accepted * float(grad @ grad) / sy, sy / yy
             state["step"] = min(bb2 if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
         else:
             state["step"] = accepted
