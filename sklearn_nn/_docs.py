@@ -49,8 +49,8 @@ batch_size : int, 'auto' or 'full', default='{batch_size}'
     descent), 1 is stochastic gradient descent, k is mini-batch, ``'auto'``
     is min(200, n_samples).""",
     "learning_rate": """
-learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'adaptive'} \
-        or callable, default='constant'
+learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'adaptive', \
+        'backtracking', 'barzilai_borwein'} or callable, default='{learning_rate}'
     Learning-rate schedule for ``'sgd'`` and ``'adam'`` alike, a function of
     k, the number of parameter updates so far, with eta = learning_rate_init:
     ``'invscaling'`` eta / (1 + k)^power_t; ``'exponential'``
@@ -61,7 +61,20 @@ learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'ada
     not improve by ``tol`` for more than ``n_iter_no_change`` epochs in a
     row; a callable maps
     k to a positive rate. Unlike scikit-learn, ``'invscaling'`` counts
-    updates (not samples) and Adam follows the schedule too.""",
+    updates (not samples) and Adam follows the schedule too.
+
+    Two full-batch step rules of ``'sgd'`` find their own step from J
+    instead (they need ``batch_size='full'``, not ``fit_stream``; the first
+    trial step is ``learning_rate_init``): ``'backtracking'`` halves a
+    trial step until Armijo's condition J(x - a g) <= J(x) - a/2 ||g||^2
+    holds and doubles the next one after a step accepted at once, so J never
+    increases; with ``momentum > 0`` the steps are accelerated (Nesterov's
+    method as in FISTA, the momentum coefficient capped at ``momentum``, with
+    adaptive restarts). ``'barzilai_borwein'`` takes Barzilai-Borwein steps
+    (secant estimates of the inverse curvature, adaptive BB1/BB2) under a
+    nonmonotone Armijo safeguard over the last 10 values of J; it ignores
+    ``momentum``. With either rule training stops when max |grad J| is at
+    most ``tol``, and ``n_fun_evals_`` counts the evaluations of J.""",
     "learning_rate_init": """
 learning_rate_init : float, default={learning_rate_init}
     Initial learning rate eta.""",
@@ -89,8 +102,12 @@ tol : float, default={tol}
     An epoch must improve the monitored quantity (training loss, or the
     validation score with early stopping) by at least ``tol``; after more
     than ``n_iter_no_change`` epochs without, training stops (or the rate is
-    cut with ``learning_rate='adaptive'``). For ``'lbfgs'``: the gradient
-    tolerance.""",
+    cut with ``learning_rate='adaptive'``). For ``'lbfgs'`` and the
+    full-batch step rules (``learning_rate='backtracking'`` or
+    ``'barzilai_borwein'``): the gradient tolerance, training stops when the
+    largest absolute component of grad J is at most ``tol`` (like
+    scikit-learn's ``LogisticRegression``); early stopping still applies
+    ``tol`` to the validation score.""",
     "verbose": """
 verbose : bool, default=False
     Print one line per epoch: ``Iteration N, loss = ...`` and the
@@ -196,14 +213,20 @@ t_ : int
     "n_iter_": """
 n_iter_ : int
     Number of epochs (L-BFGS: iterations) of the last call.""",
+    "n_fun_evals_": """
+n_fun_evals_ : int
+    Evaluations of the objective in the last call: one per update for the
+    schedules (of the batch's data term), every trial and extrapolated point
+    for the step rules, every evaluation of L-BFGS.""",
     "stop_reason_": """
 stop_reason_ : str
     Why the last call stopped: ``'tol'`` (the training loss stopped
-    improving by ``tol`` for ``n_iter_no_change`` epochs; L-BFGS: its
-    tolerance was met), ``'early_stopping'`` (the same rule on the validation
+    improving by ``tol`` for ``n_iter_no_change`` epochs; L-BFGS and the
+    step rules: the gradient fell below ``tol``), ``'early_stopping'`` (the same rule on the validation
     score), ``'max_iter'`` (``max_iter`` epochs or iterations were run),
-    ``'max_fun'`` and ``'line_search'`` (L-BFGS ran out of evaluations of the
-    objective, or its line search could make no more progress), ``'epochs'``
+    ``'max_fun'`` (L-BFGS ran out of evaluations of the objective),
+    ``'line_search'`` (the line search of L-BFGS or of a step rule could make
+    no more progress), ``'epochs'``
     (``partial_fit`` or ``fit_stream`` ran the epochs asked for),
     ``'diverged'``, ``'interrupted'`` (Ctrl-C) or ``'callback'`` (a callback
     asked training to stop).""",
@@ -237,6 +260,7 @@ _COMMON_ATTRIBUTES = [
     "history_",
     "t_",
     "n_iter_",
+    "n_fun_evals_",
     "stop_reason_",
     "n_layers_",
     "n_outputs_",

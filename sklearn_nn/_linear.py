@@ -2,10 +2,12 @@
 
 Both are networks without a hidden layer, trained by the same loop as the
 MLPs. They start from zero weights and default to full-batch gradient descent
-with Nesterov momentum, so a default fit is deterministic. The default
+with Barzilai-Borwein steps (``learning_rate='barzilai_borwein'``, see
+``_step_rules``), so a default fit is deterministic. The default
 ``alpha=1.0`` is scikit-learn's ``LogisticRegression`` default ``C=1.0``: with
-it the objective is strongly convex and the defaults (rate 0.1, up to 2000
-epochs, ``tol=1e-8``) reach its optimum on standardised data.
+it the objective is strongly convex and the defaults (first step 0.1, up to
+2000 iterations, stop when max |grad J| <= ``tol=1e-6``) reach its optimum to
+a relative gap below 1e-6 on standardised data.
 """
 
 from sklearn.utils._param_validation import StrOptions
@@ -45,7 +47,13 @@ _LINEAR_PARAMETERS = [
     "class_weight",
 ]
 _LINEAR_DEFAULTS = dict(
-    alpha=1.0, solver="sgd", batch_size="full", learning_rate_init=0.1, max_iter=2000, tol=1e-8
+    alpha=1.0,
+    solver="sgd",
+    batch_size="full",
+    learning_rate="barzilai_borwein",
+    learning_rate_init=0.1,
+    max_iter=2000,
+    tol=1e-6,
 )
 
 
@@ -67,7 +75,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         fit_intercept=True,
         solver="sgd",
         batch_size="full",
-        learning_rate="constant",
+        learning_rate="barzilai_borwein",
         learning_rate_init=0.1,
         power_t=0.5,
         decay_rate=0.96,
@@ -75,7 +83,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         max_iter=2000,
         shuffle=True,
         random_state=None,
-        tol=1e-8,
+        tol=1e-6,
         verbose=False,
         warm_start=False,
         momentum=0.9,

@@ -45,7 +45,13 @@ _MLP_PARAMETERS = [
     "restore_best_weights",
 ]
 _MLP_DEFAULTS = dict(
-    alpha=0.0001, solver="adam", batch_size="auto", learning_rate_init=0.001, max_iter=200, tol=1e-4
+    alpha=0.0001,
+    solver="adam",
+    batch_size="auto",
+    learning_rate="constant",
+    learning_rate_init=0.001,
+    max_iter=200,
+    tol=1e-4,
 )
 
 
