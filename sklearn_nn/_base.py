@@ -33,7 +33,7 @@ from ._network import Network
 from ._penalties import make_penalty
 from ._snapshot import Snapshot
 from ._solvers import LEARNING_RATES, SOLVERS
-from ._targets import ClassEncoding
+from ._targets import ClassEncoding, distinct_labels
 from ._training import Session, Trainer, new_history, warn_caller
 
 _DIVERGENCE_ADVICE = (
@@ -421,13 +421,14 @@ class ClassifierGDMixin(ClassifierMixin):
     def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental, classes=None):
         """0/1 targets per output unit, and sample weights times class weights."""
         check_classification_targets(y)
-        multilabel = type_of_target(y).startswith("multilabel")
+        target_type = type_of_target(y)
+        multilabel = target_type.startswith("multilabel")
         if multilabel and not self._multilabel:
             raise ValueError(
                 f"{type(self).__name__} does not support multilabel targets; use MLPClassifierScratch."
             )
-        encoding = ClassEncoding(y, classes) if first_pass else self._encoding
-        seen = unique_labels(y)
+        encoding = ClassEncoding(y, classes, target_type) if first_pass else self._encoding
+        seen = encoding.classes if first_pass and classes is None else distinct_labels(y, multilabel)
         if not first_pass and not incremental and set(seen) != set(encoding.classes):
             raise ValueError(
                 "warm_start can only be used where `y` has the same classes as in the previous "
@@ -456,7 +457,7 @@ class ClassifierGDMixin(ClassifierMixin):
 
     def _encode_validation_targets(self, y, dtype):
         check_classification_targets(y)
-        unseen = np.setdiff1d(unique_labels(y), self._encoding.classes)
+        unseen = np.setdiff1d(distinct_labels(y, self._encoding.multilabel), self._encoding.classes)
         if len(unseen):
             raise ValueError(f"y_val has classes not seen in y: {unseen}.")
         return self._encoding.encode(y)

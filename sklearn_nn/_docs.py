@@ -74,7 +74,8 @@ learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'ada
     (secant estimates of the inverse curvature, adaptive BB1/BB2) under a
     nonmonotone Armijo safeguard over the last 10 values of J; it ignores
     ``momentum``. With either rule training stops when max |grad J| is at
-    most ``tol``, and ``n_fun_evals_`` counts the evaluations of J.""",
+    most ``tol``, and ``n_fun_evals_`` counts the evaluations of J. Other
+    solvers take a step rule's name as ``'constant'``.""",
     "learning_rate_init": """
 learning_rate_init : float, default={learning_rate_init}
     Initial learning rate eta.""",

@@ -56,10 +56,13 @@ class FirstOrderSolver(Solver):
     """A first-order update rule of ``_optimizers`` driven by a learning-rate schedule, batch after batch.
 
     ``learning_rate`` may instead name a full-batch step rule of
-    ``_step_rules.STEP_RULES`` (for ``'sgd'``): the rule replaces the update
+    ``_step_rules.STEP_RULES``. For ``'sgd'`` the rule replaces the update
     and the schedule, every update sees the whole training set, and training
     stops when max |grad J| is at most ``tol`` (the patience rule then only
-    watches a validation score).
+    watches a validation score). Another optimizer, which scales its own
+    steps, takes a step rule's name as the constant rate
+    ``learning_rate_init`` (as scikit-learn's ``'adam'`` ignores the
+    ``'sgd'``-only ``learning_rate``).
 
     Parameters
     ----------
@@ -83,16 +86,14 @@ class FirstOrderSolver(Solver):
         name = estimator.learning_rate
         if callable(name) or name not in STEP_RULES:
             return None
-        if self.name != "sgd":
-            raise ValueError(
-                f"learning_rate={name!r} is a step rule of solver='sgd'; solver={self.name!r} "
-                "takes a learning-rate schedule."
-            )
+        if self.name != "sgd":  # an optimizer with steps of its own takes the rate as it is
+            return None
         if self.batch(estimator, n_rows) not in (None, n_rows):
             raise ValueError(
                 f"learning_rate={name!r} needs the exact objective at every step, so every update "
-                "must see the whole training set: use batch_size='full' "
-                f"(got batch_size={estimator.batch_size!r})."
+                f"must see the whole training set: got batch_size={estimator.batch_size!r}. Use "
+                "batch_size='full', or a learning-rate schedule (such as learning_rate='constant') "
+                "for mini-batches."
             )
         return STEP_RULES[name].from_estimator(estimator)
 
@@ -101,8 +102,9 @@ class FirstOrderSolver(Solver):
         if rule is not None:
             trainer.set_optimizer(rule, None)
             return
+        learning_rate = estimator.learning_rate
         schedule = make_schedule(
-            estimator.learning_rate,
+            "constant" if learning_rate in STEP_RULES else learning_rate,
             estimator.learning_rate_init,
             power_t=estimator.power_t,
             decay_rate=estimator.decay_rate,

@@ -167,7 +167,9 @@ class Backtracking(StepRule):
 
     def _accelerated(self, evaluate, params, state, work):
         """One FISTA step with backtracking and the two restarts (see the class docstring)."""
-        J_x = work["J"] if work["J"] is not None else evaluate(None)
+        if work["J"] is None:
+            work["J"] = evaluate(None)
+        J_x = work["J"]
         if not math.isfinite(J_x):
             return Step(J_x, state["step"], None)
         origin, previous, grad = work["origin"], work["previous"], work["grad"]

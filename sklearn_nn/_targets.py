@@ -8,7 +8,20 @@ problem and turns labels into targets (``encode``) and raw outputs into labels
 
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import type_of_target, unique_labels
+
+
+def distinct_labels(y, multilabel=False):
+    """The sorted distinct labels of ``y``, as scikit-learn's ``unique_labels`` gives them.
+
+    Plain ``np.unique`` for 1-D numbers and strings (the common case, much
+    faster); ``unique_labels`` itself for indicator matrices and object
+    arrays, where it also rejects a mix of strings and numbers.
+    """
+    y = np.asarray(y)
+    if multilabel or y.ndim != 1 or y.dtype.kind not in "biufUS":
+        return unique_labels(y)
+    return np.unique(y)
 
 
 class ClassEncoding:
@@ -24,6 +37,8 @@ class ClassEncoding:
         Labels, or a 2-D 0/1 indicator matrix for multilabel problems.
     classes : array-like, optional
         All the classes (``partial_fit``, ``fit_stream``); default: those of y.
+    target_type : str, optional
+        ``type_of_target(y)`` when the caller knows it already.
 
     Examples
     --------
@@ -38,11 +53,13 @@ class ClassEncoding:
     array(['b'], dtype='<U1')
     """
 
-    def __init__(self, y, classes=None):
-        self.multilabel = type_of_target(y).startswith("multilabel")
-        binarizer = LabelBinarizer().fit(y if classes is None or self.multilabel else classes)
-        self.classes = binarizer.classes_
-        self._binarizer = binarizer if self.multilabel else None
+    def __init__(self, y, classes=None, target_type=None):
+        self.multilabel = (target_type or type_of_target(y)).startswith("multilabel")
+        self._binarizer = LabelBinarizer().fit(y) if self.multilabel else None
+        if self.multilabel:
+            self.classes = self._binarizer.classes_
+        else:
+            self.classes = distinct_labels(y if classes is None else classes)
 
     @classmethod
     def from_binarizer(cls, binarizer):

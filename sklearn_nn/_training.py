@@ -448,6 +448,7 @@ class Trainer:
                         break
                     if buffers.get("stalled"):
                         session.stop("line_search", buffers["stalled"])
+                        session.outcome.final_loss = buffers["stalled_J"]
                         break
                     if self.end_epoch(session, J, lr, n_rows, epochs.n_total, buffers.get("grad_max")):
                         break
@@ -466,6 +467,8 @@ class Trainer:
         session.outcome.n_fun_evals = buffers["evals"] + self.n_updates - buffers["updates"]
         if plan.restore_best and self.monitor.best_params is not None:
             np.copyto(params, self.monitor.best_params)
+        if session.outcome.reason == "line_search":
+            warn_caller(session.outcome.message, ConvergenceWarning)
         if session.outcome.reason == "max_iter":
             warn_caller(
                 f"Stochastic Optimizer: Maximum iterations ({plan.max_epochs}) reached "
@@ -545,9 +548,11 @@ class Trainer:
         step = rule.iterate(evaluate, params, self.opt_state, work)
         if step is None:
             buffers["stalled"] = (
-                f"No step along the gradient decreased J (after {rule.max_trials} halvings): "
-                "J is at its minimum to the precision of its dtype."
+                f"The line search found no step along the gradient that decreases J enough (after up "
+                f"to {rule.max_trials} halvings of the trial step): J is at its minimum to the precision "
+                "of its dtype, or every trial overflowed."
             )
+            buffers["stalled_J"] = work["J"]  # J at the parameters kept
             return np.nan, np.nan
         buffers["evals"] -= 1  # the update's own evaluation is counted with the updates
         buffers["grad_max"] = step.grad_max

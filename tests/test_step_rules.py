@@ -1,0 +1,327 @@
+"""The full-batch step rules: Armijo backtracking and Barzilai-Borwein steps.
+
+The rules are checked against what is mathematically fixed: Armijo's
+condition at every accepted trial, J never increasing (backtracking) or
+staying under the nonmonotone bound (BB), closed-form iterates on quadratics
+of known curvature, and the optimum of the strongly convex linear objective.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_nn import (
+    LogisticRegressionGD,
+    MLPClassifierScratch,
+    MLPRegressorScratch,
+    SoftmaxRegressionGD,
+)
+from sklearn_nn._step_rules import STEP_RULES, Backtracking, BarzilaiBorwein
+from sklearn_nn.stream import fit_stream
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+RULES = ["backtracking", "barzilai_borwein"]
+# (learning_rate, momentum): plain and accelerated backtracking, BB.
+VARIANTS = [("backtracking", 0.0), ("backtracking", 0.9), ("barzilai_borwein", 0.0)]
+
+
+def _standardised(loader):
+    X, y = loader(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+DATA = {
+    "breast_cancer": _standardised(load_breast_cancer),
+    "iris": _standardised(load_iris),
+    "wine": _standardised(load_wine),
+}
+
+
+def optimum(est, X, y):
+    """J* of the estimator's objective from a very tight L-BFGS fit."""
+    params = {**est.get_params(), "solver": "lbfgs", "tol": 1e-14, "max_iter": 20000, "max_fun": 100000}
+    return type(est)(**params).fit(X, y).loss_
+
+
+# ----------------------------------------------------------------------
+# The rules on their own: every accepted trial passes its condition
+# ----------------------------------------------------------------------
+class Recorder:
+    """J and grad J of a logistic-regression objective in NumPy, recording every evaluation."""
+
+    def __init__(self, X, y, alpha, params):
+        self.X, self.y, self.alpha, self.params = X, y, alpha, params
+        self.calls = []  # (params copy, J, grad copy or None)
+
+    def __call__(self, grad):
+        X, y, n = self.X, self.y, len(self.y)
+        w, b = self.params[:-1], self.params[-1]
+        z = X @ w + b
+        J = np.mean(np.logaddexp(0.0, z) - y * z) + self.alpha / (2 * n) * w @ w
+        if grad is not None:
+            r = (1.0 / (1.0 + np.exp(-z)) - y) / n
+            grad[:-1] = X.T @ r + self.alpha / n * w
+            grad[-1] = r.sum()
+        self.calls.append((self.params.copy(), J, None if grad is None else grad.copy()))
+        return J
+
+
+def run_rule(rule, n_iter, data="breast_cancer"):
+    X, y = DATA[data]
+    y = (y == y[0]).astype(float)
+    params = np.zeros(X.shape[1] + 1)
+    f = Recorder(X, y, 1.0, params)
+    state, work = rule.init(params), rule.start(params)
+    steps = []
+    for _ in range(n_iter):
+        before = len(f.calls)
+        origin = params.copy()
+        step = rule.iterate(f, params, state, work)
+        steps.append((origin, step, f.calls[before:]))
+    return f, steps
+
+
+def test_every_accepted_backtracking_step_passes_armijo():
+    rule = Backtracking(eta0=10.0)  # a first step far too long: the early iterations backtrack
+    f, steps = run_rule(rule, 40)
+    previous_J = f.calls[0][1]
+    n_backtracked = 0
+    for origin, step, calls in steps:
+        # The gradient at the origin is the last gradient evaluated there.
+        g = next(c[2] for c in reversed(f.calls) if c[2] is not None and np.array_equal(c[0], origin))
+        calls = [c for c in calls if not np.array_equal(c[0], origin)]  # the trials
+        accepted = calls[-1]
+        assert np.array_equal(accepted[0], origin - step.step * g)
+        assert accepted[1] == step.J <= previous_J - 0.5 * step.step * g @ g
+        for trial in calls[:-1]:  # every rejected trial failed the condition, with a step twice as long
+            rejected_step = np.linalg.norm(trial[0] - origin) / np.linalg.norm(g)
+            assert not trial[1] <= previous_J - 0.5 * rejected_step * g @ g
+        n_backtracked += len(calls) > 1
+        previous_J = step.J
+    assert n_backtracked >= 1
+
+
+def test_every_accepted_bb_step_passes_the_nonmonotone_armijo_condition():
+    rule = BarzilaiBorwein(eta0=0.1)
+    f, steps = run_rule(rule, 60)
+    history = [f.calls[0][1]]
+    for origin, step, calls in steps:
+        g = next(c[2] for c in reversed(f.calls) if c[2] is not None and np.array_equal(c[0], origin))
+        bound = max(history[-rule.memory :])
+        assert calls[-1][1] == step.J <= bound - rule.armijo * step.step * g @ g
+        assert np.array_equal(calls[-1][0], origin - step.step * g)
+        history.append(step.J)
+    # BB is not monotone: some accepted J is above its predecessor, yet the bound held.
+    assert any(b > a for a, b in zip(history, history[1:]))
+    # Accepted first trials cost one evaluation per iteration.
+    assert len(f.calls) <= 1.3 * len(steps)
+
+
+# ----------------------------------------------------------------------
+# Closed forms on quadratics of known curvature
+# ----------------------------------------------------------------------
+def quadratic(curvature):
+    """Rows whose squared-error J is 1/2 [h (w - 1)^2 + b^2]: curvature h for the weight, 1 for the bias."""
+    a = np.sqrt(curvature)
+    return np.array([[a], [-a]]), np.array([a, -a])
+
+
+def regressor(**kw):
+    params = dict(
+        hidden_layer_sizes=(),
+        activation="identity",
+        solver="sgd",
+        batch_size="full",
+        alpha=0.0,
+        momentum=0.0,
+        tol=0.0,
+        random_state=0,
+    )
+    return MLPRegressorScratch(**{**params, **kw})
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_backtracking_on_a_quadratic_accepts_the_first_halving_below_one_over_the_curvature():
+    # On J = h/2 x^2, J(x - a g) <= J(x) - a/2 g^2 exactly when a <= 1/h: from 4, the trials
+    # are 4, 2, 1 and the accepted step 1 = 1/h lands on the minimum (w, b) = (1, 0).
+    X, y = quadratic(1.0)
+    est = regressor(learning_rate="backtracking", learning_rate_init=4.0, max_iter=1).fit(X, y)
+    assert est.n_fun_evals_ == 4  # J at the start and three trials
+    assert est.history_["learning_rate"] == [1.0]
+    np.testing.assert_allclose([est.coefs_[0][0, 0], est.intercepts_[0][0]], [1.0, 0.0], atol=1e-15)
+    assert est.loss_ == pytest.approx(0.0, abs=1e-30)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_bb_iterates_follow_the_closed_form_of_a_diagonal_quadratic():
+    # J = 1/2 [h (w - 1)^2 + b^2]: H = diag(h, 1), g = H (x - x*). After a step s along -g,
+    # y = H s, so BB1 = g.g / g.Hg and BB2 = g.Hg / g.HHg (Rayleigh quotients of the last g).
+    h = 4.0
+    X, y = quadratic(h)
+    H, x_star = np.array([h, 1.0]), np.array([1.0, 0.0])
+    x0 = regressor(learning_rate="constant", learning_rate_init=1e-300, max_iter=1).fit(X, y)
+    x = np.array([x0.coefs_[0][0, 0], x0.intercepts_[0][0]])  # the initial weights (a null step)
+    step, expected = 0.05, []
+    for _ in range(6):
+        g = H * (x - x_star)
+        x = x - step * g
+        expected.append(x)
+        bb1, bb2 = g @ g / (g @ (H * g)), g @ (H * g) / (g @ (H * H * g))
+        step = bb2 if bb2 < 0.5 * bb1 else bb1
+    for k, x_k in enumerate(expected, start=1):
+        est = regressor(learning_rate="barzilai_borwein", learning_rate_init=0.05, max_iter=k)
+        est.fit(X, y)
+        got = [est.coefs_[0][0, 0], est.intercepts_[0][0]]
+        np.testing.assert_allclose(got, x_k, rtol=1e-12, atol=1e-14)
+
+
+# ----------------------------------------------------------------------
+# Through the estimators
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("rule, momentum", [v for v in VARIANTS if v[0] == "backtracking"])
+@pytest.mark.parametrize("data", list(DATA))
+@pytest.mark.parametrize("Est", [LogisticRegressionGD, SoftmaxRegressionGD])
+def test_backtracking_never_increases_J(Est, data, rule, momentum):
+    X, y = DATA[data]
+    est = Est(learning_rate=rule, momentum=momentum, learning_rate_init=50.0, max_iter=200).fit(X, y)
+    J = np.array(est.loss_curve_)
+    assert np.all(np.diff(J) <= 0.0)
+    assert J[0] < np.log(2) * (1 if Est is SoftmaxRegressionGD else len(est.coef_))  # J at zero weights
+
+
+@pytest.mark.parametrize("data", list(DATA))
+@pytest.mark.parametrize("Est", [LogisticRegressionGD, SoftmaxRegressionGD])
+def test_bb_stays_under_the_nonmonotone_bound(Est, data):
+    X, y = DATA[data]
+    est = Est(learning_rate="barzilai_borwein", learning_rate_init=10.0, tol=0.0, max_iter=60).fit(X, y)
+    zero = Est(learning_rate="constant", learning_rate_init=1e-300, max_iter=1, tol=0.0)
+    J0 = zero.fit(X, y).loss_curve_[0]  # J at the zero start, to within a null step
+    J = [J0, *est.loss_curve_]
+    for k in range(1, len(J)):
+        assert J[k] <= max(J[max(0, k - BarzilaiBorwein.memory) : k])
+
+
+@pytest.mark.parametrize("data", list(DATA))
+@pytest.mark.parametrize("Est", [LogisticRegressionGD, SoftmaxRegressionGD])
+def test_default_linear_fit_reaches_the_optimum(Est, data):
+    X, y = DATA[data]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = Est().fit(X, y)
+    J_star = optimum(est, X, y)
+    assert est.stop_reason_ == "tol"
+    assert (est.loss_ - J_star) / J_star <= 1e-6
+    assert est.n_fun_evals_ >= est.n_iter_
+
+
+@pytest.mark.parametrize("rule, momentum", VARIANTS)
+def test_each_rule_reaches_the_optimum_and_stops_on_the_gradient(rule, momentum):
+    X, y = DATA["breast_cancer"]
+    est = LogisticRegressionGD(learning_rate=rule, momentum=momentum, tol=1e-7, max_iter=5000).fit(X, y)
+    assert est.stop_reason_ == "tol"
+    assert (est.loss_ - optimum(est, X, y)) / est.loss_ <= 1e-8
+    assert est.n_fun_evals_ > est.n_iter_ == len(est.loss_curve_)
+
+
+@pytest.mark.parametrize("rule, momentum", VARIANTS)
+def test_warm_start_continues_to_the_optimum(rule, momentum):
+    X, y = DATA["wine"]
+    kw = dict(learning_rate=rule, momentum=momentum, tol=1e-7)
+    est = SoftmaxRegressionGD(max_iter=5, warm_start=True, **kw)
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    J5 = est.loss_
+    est.set_params(max_iter=5000).fit(X, y)
+    assert est.loss_ < J5
+    assert len(est.loss_curve_) == 5 + est.n_iter_
+    assert (est.loss_ - optimum(est, X, y)) / est.loss_ <= 1e-8
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_partial_fit_takes_one_step_per_call(rule):
+    X, y = DATA["iris"]
+    est = SoftmaxRegressionGD(learning_rate=rule, momentum=0.0)
+    for _ in range(3):
+        est.partial_fit(X, y, classes=np.unique(y))
+    assert est.n_iter_ == 1 and len(est.loss_curve_) == 3
+    assert est.loss_curve_[2] < est.loss_curve_[0]
+
+
+@pytest.mark.parametrize("rule, momentum", VARIANTS)
+def test_early_stopping_restores_the_best_validation_epoch(rule, momentum):
+    X, y = make_classification(400, 20, n_informative=5, flip_y=0.2, random_state=0)
+    est = LogisticRegressionGD(
+        learning_rate=rule, momentum=momentum, alpha=1e-6, early_stopping=True, n_iter_no_change=5,
+        tol=0.0, max_iter=500, random_state=0, scoring="neg_log_loss",
+    )  # fmt: skip
+    est.fit(X, y)
+    assert est.stop_reason_ == "early_stopping"
+    best = int(np.nanargmax(est.validation_scores_))
+    assert est.best_epoch_ == best + 1 <= len(est.loss_curve_) - 5
+    assert est.best_validation_score_ == est.validation_scores_[best]
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_non_finite_start_is_divergence_and_keeps_finite_parameters(rule):
+    X, y = DATA["wine"]
+    est = MLPRegressorScratch(
+        hidden_layer_sizes=(5,), solver="sgd", batch_size="full", learning_rate=rule, random_state=0
+    )
+    with pytest.raises(ValueError, match="non-finite.*diverged"):
+        est.fit(X, y * 1e160)  # the squared error overflows at the start
+    assert all(np.isfinite(c).all() for c in est.coefs_ + est.intercepts_)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_no_acceptable_step_stops_the_line_search_with_the_start_kept(rule):
+    # With rows of 1e200 every trial step from zero overflows: nothing is accepted.
+    X, y = DATA["iris"]
+    est = LogisticRegressionGD(learning_rate=rule)
+    with pytest.warns(ConvergenceWarning, match="line search"):
+        est.fit(X * 1e200, y)
+    assert est.stop_reason_ == "line_search" and est.n_iter_ == 0
+    assert np.all(est.coef_ == 0.0) and np.all(est.intercept_ == 0.0)
+    assert est.loss_ == pytest.approx(np.log(2) * len(est.coef_))  # J at the zero weights kept
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("Est", [MLPClassifierScratch, MLPRegressorScratch])
+def test_a_full_batch_mlp_trains_with_each_rule(Est, rule):
+    X, y = DATA["wine"]
+    if Est is MLPRegressorScratch:
+        y = np.sin(X[:, 0]) + X[:, 1] * X[:, 2]
+    kw = dict(hidden_layer_sizes=(16,), solver="sgd", batch_size="full", random_state=0)
+    est = Est(learning_rate=rule, max_iter=300, learning_rate_init=0.1, **kw).fit(X, y)
+    assert est.loss_ < 0.05 * est.loss_curve_[0]
+    assert est.score(X, y) > 0.9
+    if rule == "backtracking":
+        assert np.all(np.diff(est.loss_curve_) <= 0.0)
+
+
+def test_step_rules_refuse_what_they_cannot_do():
+    X, y = DATA["iris"]
+    with pytest.raises(ValueError, match="got batch_size=32. Use batch_size='full'"):
+        SoftmaxRegressionGD(batch_size=32).fit(X, y)
+    # Adam scales its own steps: it takes a step rule's name as the constant rate.
+    adam = SoftmaxRegressionGD(solver="adam", max_iter=20).fit(X, y)
+    constant = SoftmaxRegressionGD(solver="adam", learning_rate="constant", max_iter=20).fit(X, y)
+    np.testing.assert_array_equal(adam.coef_, constant.coef_)
+    est = SoftmaxRegressionGD()
+    with pytest.raises(ValueError, match="fit_stream.*one chunk"):
+        fit_stream(est, [(X, y)], classes=np.unique(y))
+    assert not hasattr(est, "coef_")
+    # A batch as large as the data is the full batch.
+    SoftmaxRegressionGD(batch_size=len(y)).fit(X, y)
+
+
+def test_the_registry_names_the_learning_rate_values():
+    for name, rule in STEP_RULES.items():
+        est = LogisticRegressionGD(learning_rate=name)
+        assert isinstance(rule.from_estimator(est), rule)
+    with pytest.raises(ValueError, match="learning_rate"):
+        LogisticRegressionGD(learning_rate="armijo").fit(*DATA["iris"])
