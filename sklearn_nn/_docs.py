@@ -62,7 +62,6 @@ learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'ada
     row; a callable maps
     k to a positive rate. Unlike scikit-learn, ``'invscaling'`` counts
     updates (not samples) and Adam follows the schedule too.
-
     Two full-batch step rules of ``'sgd'`` find their own step from J
     instead (they need ``batch_size='full'``, not ``fit_stream``; the first
     trial step is ``learning_rate_init``): ``'backtracking'`` halves a
