@@ -72,7 +72,7 @@ learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'ada
     adaptive restarts). ``'barzilai_borwein'`` takes Barzilai-Borwein steps
     (secant estimates of the inverse curvature, adaptive BB1/BB2) under a
     nonmonotone Armijo safeguard over the last 10 values of J; it ignores
-    ``momentum``. With either rule training stops when max |grad J| is at
+    ``momentum``. With either rule training stops when ``max(abs(grad J))`` is at
     most ``tol``, and ``n_fun_evals_`` counts the evaluations of J. Other
     solvers take a step rule's name as ``'constant'``.""",
     "learning_rate_init": """

@@ -58,7 +58,7 @@ class FirstOrderSolver(Solver):
     ``learning_rate`` may instead name a full-batch step rule of
     ``_step_rules.STEP_RULES``. For ``'sgd'`` the rule replaces the update
     and the schedule, every update sees the whole training set, and training
-    stops when max |grad J| is at most ``tol`` (the patience rule then only
+    stops when ``max(abs(grad J))`` is at most ``tol`` (the patience rule then only
     watches a validation score). Another optimizer, which scales its own
     steps, takes a step rule's name as the constant rate
     ``learning_rate_init`` (as scikit-learn's ``'adam'`` ignores the

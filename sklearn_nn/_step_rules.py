@@ -43,7 +43,7 @@ MAX_STEP, MIN_STEP = 1e10, 1e-30
 
 
 class Step:
-    """The result of one accepted iteration: J at the new parameters, the step length, max |grad J|.
+    """The result of one accepted iteration: J at the new parameters, the step length, ``max(abs(grad J))``.
 
     ``grad_max`` is None when the gradient at the new parameters is not known
     (the accelerated rule knows it at its extrapolated point, see

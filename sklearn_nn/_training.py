@@ -340,7 +340,7 @@ class Trainer:
 
         ``J`` is the epoch's objective at the parameters it ended with,
         ``lr`` its first rate, ``n_rows`` the rows it used and ``n_total`` the
-        training weight (the n of the penalty); ``grad_max`` is max |grad J|
+        training weight (the n of the penalty); ``grad_max`` is ``max(abs(grad J))``
         where a full-batch step rule knows it.
         """
         return self.check_divergence(session, J) or self.record_epoch(
