@@ -7,8 +7,10 @@ scikit-learn's ``LogisticRegression(C=1/alpha)`` and of
 ``SGDClassifier(loss='log_loss', penalty='l2', alpha=alpha/n)``.
 
 (a) Epoch time. ``LogisticRegressionGD(alpha=1, max_iter=E, tol=0)`` (default
-full-batch solver), s/epoch = fit wall time / E, against the lower bound of
-one epoch (``floors.gemv_pairs``): one ``X @ w`` and one ``X.T @ r`` on the
+full-batch solver: gradient descent with Barzilai-Borwein steps; an iteration
+evaluates J more than once when its safeguard rejects a trial step, so
+``n_fun_evals_`` can exceed E), s/epoch = fit wall time / E, against the lower
+bound of one epoch (``floors.gemv_pairs``): one ``X @ w`` and one ``X.T @ r`` on the
 same X (1-D vectors, preallocated outputs, same dtype), the median of many
 individually timed pairs. Ratio = s/epoch / bound; float64 and float32. The
 floor is the least epoch (``floors.least_epochs``: the two products, the
@@ -19,8 +21,9 @@ out of reach for NumPy code.
 (b) Time to reach J - J* <= 1e-4 (float64), J* from
 ``LogisticRegression(C=1/alpha, tol=1e-12, max_iter=10000)``:
 
-- ours, default settings (solver 'sgd' full batch with Nesterov momentum,
-  tol 1e-8): the wall time of the fit and the gap of its final model;
+- ours, default settings (solver 'sgd' full batch with Barzilai-Borwein steps,
+  tol 1e-6 on max |grad J|): the wall time of the fit and the gap of its final
+  model;
 - ours with the stopping rule off (``tol=0``): an untimed fit of up to
   ``lin_max_epochs`` epochs finds the first epoch k whose recorded
   ``history_['loss']`` (J after k updates) is within 1e-4 of J*; the timed fit

@@ -6,6 +6,7 @@ Usage::
     python benchmarks/run.py --quick    # reduced sizes, epochs and repeats (under 2 minutes on 2 cores)
     python benchmarks/run.py --smoke    # tiny sizes, seconds; report to a temporary file
     python benchmarks/run.py --only w1,gflops --threads 1 --repeats 5 --output PATH
+    python benchmarks/run.py --only optimum --merge   # rerun one section into the existing report
 
 Method: every section measures its systems in one process, alternating them
 (A B C A B C ...) ``--repeats`` times, and reports medians and ratios, so that
@@ -27,6 +28,10 @@ Sections (details and formulas in each module's docstring):
   one X.T @ r; time for each solver to reach J - J* <= 1e-4.
 - ``memory`` (bench_memory): extra peak RSS of a one-epoch MLP fit on a
   210 MB X, each in a fresh process, with and without early stopping.
+- ``optimum`` (bench_optimum): ten default fits of the linear models against
+  scikit-learn's ``LogisticRegression()``: relative gap to J* (the package's
+  tight L-BFGS, checked against scikit-learn's), ConvergenceWarnings, wall
+  time ratios and their geometric mean.
 
 Modules:
 
@@ -34,23 +39,27 @@ Modules:
   sections, targets and their status, the machine description;
 - ``workloads/``: the sizes of every mode (``settings.py``) and, per section,
   the data sets, shapes and systems under test (``w1.py``, ``linear.py``,
-  ``memory.py``);
+  ``memory.py``, ``optimum.py``);
 - ``floors.py``: the least NumPy work of each workload (``MinimalEpoch``, the
   GEMM loop, the two-GEMV bound and the least logistic epoch), with every
   call into the package's internals that the floors make;
 - ``bench_mlp.py``, ``bench_gflops.py``, ``bench_linear.py``,
-  ``bench_memory.py``: the sections, which combine the three into tables and
-  targets;
+  ``bench_memory.py``, ``bench_optimum.py``: the sections, which combine the
+  three into tables and targets;
 - ``run.py`` (this script): the command line, the thread limits, the targets
   table and the report.
 
 The report starts with the date, the machine, the command and a table of
 targets with PASS / FAIL, then one table per section; the same tables are
-printed as they are produced.
+printed as they are produced. With ``--merge`` the report is not rewritten:
+the sections run replace their namesakes in the existing one (or follow its
+last section), their targets replace those rows of its targets table, and its
+Run part gets a line with the date, mode and command of the merged run.
 """
 
 import argparse
 import datetime
+import re
 import shlex
 import sys
 import tempfile
@@ -64,7 +73,7 @@ if str(ROOT) not in sys.path:  # benchmark the package of this checkout
 from harness import Table, import_torch, log, machine_rows, status  # noqa: E402
 from workloads.settings import make_settings  # noqa: E402
 
-SECTIONS = ("w1", "gflops", "linear", "memory")
+SECTIONS = ("w1", "gflops", "linear", "memory", "optimum")
 
 # key -> (what, target), in the order of the report's targets table.
 TARGETS = {
@@ -83,6 +92,18 @@ TARGETS = {
         "accuracy",
         "ours never below scikit-learn's at equal settings by more than 1 point",
     ),
+    "optimum-gap": (
+        "default linear fits, relative gap (J - J*) / J* (ten rows)",
+        "<= 1e-6 on every row, no ConvergenceWarning",
+    ),
+    "optimum-time": (
+        "default linear fits, wall time (ten rows)",
+        "<= 3 x scikit-learn's LogisticRegression() on every row",
+    ),
+    "optimum-geomean": (
+        "default linear fits, wall time (ten rows)",
+        "geometric mean of the ratios <= 1.5 x scikit-learn's",
+    ),
 }
 
 
@@ -94,6 +115,11 @@ def parse_args(argv=None):
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of sections {SECTIONS}")
     parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
     parser.add_argument("--repeats", type=int, default=None, help="alternation rounds (default per mode)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="merge the sections run into the existing report instead of rewriting it",
+    )
     parser.add_argument(
         "--output",
         default=None,
@@ -113,15 +139,58 @@ def parse_args(argv=None):
     return args
 
 
-def targets_table(sections):
-    """The targets table: every target, with the figure measured by the sections that ran."""
+def targets_table(sections, previous=None):
+    """The targets table: every target, with the figure measured by the sections that ran.
+
+    ``previous`` ({(what, target): row}) supplies the rows of the targets not
+    measured (``--merge``: those of the existing report).
+    """
     measured = {t.key: t for s in sections for t in s.targets}
     table = Table(["what", "target", "measured", "status"])
     for key, (what, target) in TARGETS.items():
         t = measured.get(key)
+        if t is None and previous and (what, target) in previous:
+            table.rows.append(previous[what, target])
+            continue
         figure = t.measured if t else "section not run"
         table.rows.append([what, target, figure, status(t.passed if t else None)])
     return table
+
+
+def _split_report(text):
+    """(preamble, [(heading, body)]) of a report's '## ' parts, bodies stripped."""
+    parts = re.split(r"^## (.+)$", text, flags=re.MULTILINE)
+    return parts[0].strip(), [(parts[i].strip(), parts[i + 1].strip()) for i in range(1, len(parts), 2)]
+
+
+def _table_rows(body):
+    """The rows (lists of stripped cells) of the first Markdown table in ``body``."""
+    lines = [line for line in body.splitlines() if line.startswith("|")]
+    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines[2:]]
+
+
+def merge_report(old, sections, merged_line):
+    """``old`` report text with ``sections`` (run now) merged in; see the module docstring.
+
+    A section replaces the part of ``old`` with its title, or follows the
+    last part; the targets table keeps the rows of the targets not measured
+    now; ``merged_line`` is appended to the Run part.
+    """
+    preamble, parts = _split_report(old)
+    previous = {}
+    for heading, body in parts:
+        if heading == "Targets":
+            previous = {(row[0], row[1]): row for row in _table_rows(body) if len(row) == 4}
+    new = {s.title: s.markdown().split("\n", 1)[1].strip() for s in sections}
+    merged = []
+    for heading, body in parts:
+        if heading == "Targets":
+            body = targets_table(sections, previous).markdown()
+        elif heading == "Run":
+            body = body + "\n\n" + merged_line
+        merged.append((heading, new.pop(heading, body)))
+    merged += [(s.title, new[s.title]) for s in sections if s.title in new]
+    return "\n\n".join([preamble, *(f"## {heading}\n\n{body}" for heading, body in merged)]) + "\n"
 
 
 def header(settings, command, torch, sections_run):
@@ -171,12 +240,14 @@ def section_runners():
     from bench_linear import run_linear
     from bench_memory import run_memory
     from bench_mlp import run_w1
+    from bench_optimum import run_optimum
 
     return {
         "w1": run_w1,
         "gflops": lambda settings, torch: run_gflops(settings),
         "linear": lambda settings, torch: run_linear(settings),
         "memory": lambda settings, torch: run_memory(settings),
+        "optimum": lambda settings, torch: run_optimum(settings),
     }
 
 
@@ -224,10 +295,20 @@ def main(argv=None):
         sections = run_sections(settings, args.only, torch, runners)
     targets = targets_table(sections)
     print("\n## Targets\n\n" + targets.markdown() + "\n", flush=True)
-    report = "\n\n".join([head, "## Targets", targets.markdown(), *(s.markdown() for s in sections)])
+    if args.merge and output.exists():
+        date = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+        line = (
+            f"Merged {date}: section(s) {', '.join(args.only)} from `{command}` ({mode} run, "
+            f"repeats {settings.repeats}, {settings.threads} thread(s)); the rest of the report is from the "
+            "run above."
+        )
+        report = merge_report(output.read_text(encoding="utf-8"), sections, line)
+    else:
+        report = "\n\n".join([head, "## Targets", targets.markdown(), *(s.markdown() for s in sections)])
+        report += "\n"
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(report + "\n", encoding="utf-8")
-    log(f"report written to {output}")
+    output.write_text(report, encoding="utf-8")
+    log(f"report {'merged into' if args.merge else 'written to'} {output}")
     return 0
 
 

@@ -30,7 +30,9 @@ def _torch_installed():
 TORCH_INSTALLED = _torch_installed()
 SKIPPED = "torch not installed: column skipped"
 
-SECTIONS = ["Machine", "Targets", "W1 epoch time", "GFLOP/s", "Linear models", "Memory"]  # with tables
+# The report's sections with tables.
+SECTIONS = ["Machine", "Targets", "W1 epoch time", "GFLOP/s", "Linear models", "Memory"]
+SECTIONS += ["Default linear fits to the optimum"]
 
 
 def _is_number(cell):
@@ -166,7 +168,7 @@ def test_targets_table(smoke_run):
     report, _ = smoke_run
     columns, rows = _tables(_sections(report)["Targets"])[0]
     assert columns == ["what", "target", "measured", "status"]
-    assert len(rows) == 9
+    assert len(rows) == 12
     for what, _, measured, status in rows:
         if what == "W1 batch 200 float32 (adam)" and SKIPPED in measured:
             assert status == "not measured"
@@ -233,3 +235,84 @@ def test_accuracy_target_fails_only_a_significant_shortfall():
     assert "-1.70 points (sgd, batch 1, float32; paired over 5 seeds" in target(noisy).measured
     assert not target({**equal, **worse}).passed
     assert "1 significantly below" in target({**equal, **worse}).measured
+
+
+@pytest.mark.slow
+def test_optimum_tables(smoke_run):
+    """Ten rows and a geometric mean; numeric times, ratios and gaps; the references agree."""
+    report, _ = smoke_run
+    main, references = _tables(_sections(report)["Default linear fits to the optimum"])
+    columns, rows = main
+    assert len(rows) == 11 and rows[-1][0] == "geometric mean of the ratios"
+    body = (columns, rows[:-1])
+    for name in ("ours s", "sklearn s", "ratio ours / sklearn"):
+        assert all(_is_number(c) and float(c) > 0 for c in _column(body, name))
+    assert all(_is_number(c) for c in _column(body, "ours gap") + _column(body, "sklearn gap"))
+    ratios = [float(c) for c in _column(body, "ratio ours / sklearn")]
+    geomean = float(np.exp(np.mean(np.log(ratios))))
+    assert float(rows[-1][columns.index("ratio ours / sklearn")]) == pytest.approx(geomean, rel=0.01)
+    assert set(_column(body, "ConvergenceWarning ours / sklearn")) <= {
+        "no / no",
+        "no / yes",
+        "yes / no",
+        "yes / yes",
+    }
+    assert len(references[1]) == 10
+    for cell in _column(references, "sklearn - ours, relative"):
+        assert abs(float(cell.split()[0])) < 1e-8
+
+
+def test_optimum_objective_is_the_estimators_loss():
+    """The workload's J of a tight fit is the fitted ``loss_``: binary, softmax and one-vs-rest."""
+    optimum = _benchmark_module("workloads.optimum")
+    from sklearn.datasets import load_iris
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    for cls, link in optimum.LINKS.items():
+        for target in (y, (y == 2).astype(int)):  # three classes, then two
+            est = optimum.reference(cls, X, target)
+            J = optimum.objective_of(est, X, target, link)
+            assert J == pytest.approx(est.loss_, rel=0, abs=1e-10), (cls.__name__, np.unique(target).size)
+    # One-vs-rest is the sum of the K binary objectives, each with its class against the rest.
+    ovr = optimum.reference(optimum.LogisticRegressionGD, X, y)
+    parts = [
+        optimum.objective(
+            X, (y == k).astype(int), ovr.coef_[k : k + 1], ovr.intercept_[k : k + 1], [0, 1], "sigmoid"
+        )
+        for k in range(3)
+    ]
+    assert optimum.objective_of(ovr, X, y, "sigmoid") == pytest.approx(sum(parts), rel=1e-12)
+
+
+def test_merge_report_replaces_one_section_and_its_targets():
+    """--merge keeps the other sections and targets rows, replaces the merged ones, notes the run."""
+    run, harness = _benchmark_module("run"), _benchmark_module("harness")
+    what, target = run.TARGETS["linear"]
+    old_targets = (
+        run.targets_table([])
+        .markdown()
+        .replace(
+            f"| {what} | {target} | section not run | not measured |", f"| {what} | {target} | 1.2 x | PASS |"
+        )
+    )
+    old = "\n\n".join(
+        ["# title", "## Run", "Command: `x`", "## Targets", old_targets, "## Linear models", "old linear"]
+    )
+    section = harness.Section(
+        "optimum", "Default linear fits to the optimum", "intro", [harness.Table(["a"], [["1"]])],
+        [harness.Target("optimum-geomean", "geometric mean 1.10", True)],
+    )  # fmt: skip
+    merged = run.merge_report(old, [section], "Merged now.")
+    parts = dict(run._split_report(merged)[1])
+    assert list(parts) == ["Run", "Targets", "Linear models", "Default linear fits to the optimum"]
+    assert parts["Run"].endswith("Merged now.") and parts["Linear models"] == "old linear"
+    assert parts["Default linear fits to the optimum"].startswith("intro")
+    rows = {row[0] + row[1]: row for row in run._table_rows(parts["Targets"])}
+    assert rows[what + target][2:] == ["1.2 x", "PASS"]
+    geomean = run.TARGETS["optimum-geomean"]
+    assert rows[geomean[0] + geomean[1]][2:] == ["geometric mean 1.10", "PASS"]
+    # Merging again replaces the section instead of adding a second one.
+    again = run.merge_report(merged, [section], "Merged again.")
+    assert again.count("## Default linear fits to the optimum") == 1

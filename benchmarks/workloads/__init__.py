@@ -8,6 +8,9 @@
   the linear solvers (section ``linear``);
 - ``memory``: the memory section's X and y, and the fit each fresh process
   measures (section ``memory``).
+- ``optimum``: the ten (data set, linear model) rows, the objective J of each
+  model in float64 and its optimum J*, and the default fits (section
+  ``optimum``).
 
 How they are timed is in ``harness.py`` and the ``bench_*.py`` sections; the
 least NumPy work of each workload is in ``floors.py``.

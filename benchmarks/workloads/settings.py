@@ -33,6 +33,14 @@ class Settings:
         Epoch budget of our first-order solver in the time-to-accuracy part.
     mem_rows : int
         Rows of the memory-section X (100 float64 columns).
+    opt_samples : dict
+        Rows of the two generated data sets of section optimum, keyed by
+        ``"binary"`` (100 features) and ``"5-class"`` (50 features); the
+        scikit-learn data sets are always whole.
+    opt_round_split : int
+        Section optimum alternates ``repeats * opt_round_split`` rounds per
+        row: its fits take milliseconds, so more, short rounds than the other
+        sections.
     """
 
     mode: str
@@ -47,6 +55,8 @@ class Settings:
     lin_pairs: int
     lin_max_epochs: int
     mem_rows: int
+    opt_samples: dict = field(hash=False)
+    opt_round_split: int
 
 
 MODES = {
@@ -61,6 +71,8 @@ MODES = {
         lin_pairs=300,
         lin_max_epochs=2000,
         mem_rows=262144,
+        opt_samples={"binary": 20000, "5-class": 5000},
+        opt_round_split=5,
     ),
     "quick": dict(
         repeats=3,
@@ -73,6 +85,8 @@ MODES = {
         lin_pairs=60,
         lin_max_epochs=300,
         mem_rows=26214,
+        opt_samples={"binary": 20000, "5-class": 5000},
+        opt_round_split=3,
     ),
     "smoke": dict(
         repeats=1,
@@ -85,6 +99,8 @@ MODES = {
         lin_pairs=10,
         lin_max_epochs=1000,
         mem_rows=2621,
+        opt_samples={"binary": 2000, "5-class": 1000},
+        opt_round_split=1,
     ),
 }
 
