@@ -6,6 +6,8 @@ staying under the nonmonotone bound (BB), closed-form iterates on quadratics
 of known curvature, and the optimum of the strongly convex linear objective.
 """
 
+import os
+import signal
 import warnings
 
 import numpy as np
@@ -325,3 +327,30 @@ def test_the_registry_names_the_learning_rate_values():
         assert isinstance(rule.from_estimator(est), rule)
     with pytest.raises(ValueError, match="learning_rate"):
         LogisticRegressionGD(learning_rate="armijo").fit(*DATA["iris"])
+
+
+@pytest.mark.usefixtures("default_sigint_handler")
+@pytest.mark.parametrize("how", ["raise", "signal"])
+@pytest.mark.parametrize("rule, momentum", VARIANTS)
+def test_ctrl_c_keeps_the_whole_iterations(rule, momentum, how):
+    X, y = DATA["wine"]
+    calls = []
+
+    def scorer(est, X_val, y_val):  # interrupts training at its 4th call (the 4th iteration)
+        calls.append(1)
+        if len(calls) == 4:
+            if how == "raise":
+                raise KeyboardInterrupt
+            os.kill(os.getpid(), signal.SIGINT)
+        return est.score(X_val, y_val)
+
+    kw = dict(learning_rate=rule, momentum=momentum, tol=0.0)
+    est = SoftmaxRegressionGD(scoring=scorer, max_iter=50, **kw)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        est.fit(X, y, X_val=X[:30], y_val=y[:30])
+    assert est.stop_reason_ == "interrupted"
+    assert est.n_iter_ == len(est.loss_curve_) == (4 if how == "signal" else 3)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    four = SoftmaxRegressionGD(max_iter=4, **kw).fit(X, y)  # the same four whole iterations
+    np.testing.assert_array_equal(est.coef_, four.coef_)
+    np.testing.assert_array_equal(est.intercept_, four.intercept_)
