@@ -40,6 +40,20 @@ def weighted_sum(values, sample_weight):
     return float(np.dot(values, sample_weight))
 
 
+def column_sums(values, out, ones=None):
+    """out = the sums over rows of ``values`` (n, k); ``ones``: a vector of n ones, when at hand.
+
+    With several columns the sums are one matrix-vector product with the ones
+    (GEMV), several times faster than NumPy's reduction over the rows of a
+    C-ordered array; a single column is a contiguous sum.
+    """
+    if values.shape[1] == 1:
+        return np.add.reduce(values, axis=0, out=out)
+    if ones is None:
+        ones = np.ones(values.shape[0], dtype=values.dtype)
+    return np.dot(ones, values, out=out)
+
+
 class Workspace:
     """Work arrays for one batch size: each layer's output z and delta dJ/dz, and a gradient.
 
@@ -57,6 +71,7 @@ class Workspace:
         self.z = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
         self.grad = np.empty(net.n_params, dtype=dtype)
         self.grad_views = net.unflatten(self.grad)
+        self.ones = np.ones(n_rows, dtype=dtype)  # sums over rows as products (see ``column_sums``)
         self.deltas_are_bias_gradients = n_rows == 1 and net.fit_intercept
         if self.deltas_are_bias_gradients:
             self.delta = [b.reshape(1, -1) for b in self.grad_views[1]]
@@ -173,7 +188,7 @@ class Network:
         for layer in range(self.n_layers - 1, -1, -1):
             matmul_into(inputs[layer].T, delta, gcoefs[layer])
             if sum_deltas:
-                np.add.reduce(delta, axis=0, out=gintercepts[layer])
+                column_sums(delta, gintercepts[layer], None if workspace is None else workspace.ones)
             elif not self.fit_intercept:
                 gintercepts[layer][...] = 0.0
             if layer > 0:
