@@ -38,8 +38,8 @@ import numpy as np
 
 from ._optimizers import Optimizer
 
-#: The longest and shortest step lengths a rule proposes.
-MAX_STEP, MIN_STEP = 1e10, 1e-30
+#: The longest step length a rule proposes.
+MAX_STEP = 1e10
 
 
 class Step:
@@ -62,8 +62,8 @@ class StepRule(Optimizer):
     line_search = True
     #: Armijo's constant c of the sufficient-decrease condition.
     armijo = 1e-4
-    #: Trials (halvings) after which an iteration gives up: no step decreases J.
-    max_trials = 60
+    #: A bound on the trials of one iteration (halvings of 1e10 reach the smallest float64 in 1100).
+    max_trials = 2000
 
     def __init__(self, eta0):
         self.eta0 = float(eta0)
@@ -92,7 +92,8 @@ class StepRule(Optimizer):
 
         ``grad`` receives the gradient at the trial (None: the value only).
         Returns (J, step) of the accepted trial, or (None, step) with
-        ``params`` back at ``origin`` when every trial failed.
+        ``params`` back at ``origin`` when the steps became too short to move
+        the parameters at all (in their dtype) before one was accepted.
         """
         slope = float(direction @ direction)
         for _ in range(self.max_trials):
@@ -101,9 +102,9 @@ class StepRule(Optimizer):
             J = evaluate(grad)
             if math.isfinite(J) and J <= bound - self.armijo * step * slope:
                 return J, step
-            step *= 0.5
-            if step < MIN_STEP:
+            if np.array_equal(params, origin):
                 break
+            step *= 0.5
         np.copyto(params, origin)
         return None, step
 

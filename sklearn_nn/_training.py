@@ -548,9 +548,9 @@ class Trainer:
         step = rule.iterate(evaluate, params, self.opt_state, work)
         if step is None:
             buffers["stalled"] = (
-                f"The line search found no step along the gradient that decreases J enough (after up "
-                f"to {rule.max_trials} halvings of the trial step): J is at its minimum to the precision "
-                "of its dtype, or every trial overflowed."
+                "The line search found no step along the gradient that decreases J enough: the trial "
+                "steps became too short to change the parameters. J is at its minimum to the precision "
+                "of its dtype, unless the objective is not finite near these parameters."
             )
             buffers["stalled_J"] = work["J"]  # J at the parameters kept
             return np.nan, np.nan

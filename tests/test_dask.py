@@ -149,10 +149,17 @@ def test_fit_stream_reads_dask_blocks_like_the_same_chunks_in_memory():
 def test_fit_stream_computes_the_blocks_on_the_cluster(client):
     Xd = da.from_array(X, chunks=100) * 2.0  # a graph to compute on the workers, block by block
     yd = da.from_array(Y, chunks=100)
+    constant = dict(learning_rate="constant", tol=1e-8)  # one step per chunk: a schedule, not a step rule
     with get_task_stream(client) as tasks:
-        streamed = fit_stream(SoftmaxRegressionGD(random_state=0), (Xd, yd), epochs=2, classes=CLASSES)
+        streamed = fit_stream(
+            SoftmaxRegressionGD(random_state=0, **constant), (Xd, yd), epochs=2, classes=CLASSES
+        )
     local = fit_stream(
-        SoftmaxRegressionGD(random_state=0), (2.0 * X, Y), chunk_size=100, epochs=2, classes=CLASSES
+        SoftmaxRegressionGD(random_state=0, **constant),
+        (2.0 * X, Y),
+        chunk_size=100,
+        epochs=2,
+        classes=CLASSES,
     )
     np.testing.assert_array_equal(_params(streamed), _params(local))
     assert len(tasks.data) >= 2 * Xd.numblocks[0]

@@ -125,16 +125,22 @@ def test_default_fit_is_deterministic():
 
 
 def test_loss_reports_the_objective():
-    """Full batch: loss_curve_[k] is J at the parameters before update k."""
+    """Full batch, constant rate: loss_curve_[k] is J at the parameters before update k."""
     X, y = DATASETS["breast_cancer"]
+    constant = dict(learning_rate="constant", tol=1e-8)  # the schedule and tol of the old defaults
     with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(1\) reached"):
-        est = LogisticRegressionGD(max_iter=1).fit(X, y)
+        est = LogisticRegressionGD(max_iter=1, **constant).fit(X, y)
     assert est.loss_curve_[0] == pytest.approx(np.log(2))  # zero weights: p = 1/2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # 40 and 39 epochs, on purpose
-        longer = LogisticRegressionGD(alpha=0.5, max_iter=40).fit(X, y)
-        previous = LogisticRegressionGD(alpha=0.5, max_iter=39).fit(X, y)
+        longer = LogisticRegressionGD(alpha=0.5, max_iter=40, **constant).fit(X, y)
+        previous = LogisticRegressionGD(alpha=0.5, max_iter=39, **constant).fit(X, y)
     assert longer.loss_curve_[-1] == pytest.approx(objective(previous, X, y, 0.5), rel=1e-12)
+    # The default step rule records J after iteration k, at the point it accepted.
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(1\) reached"):
+        stepped = LogisticRegressionGD(max_iter=1).fit(X, y)
+    assert stepped.loss_curve_[0] == pytest.approx(objective(stepped, X, y, 1.0), rel=1e-12)
+    assert stepped.loss_curve_[0] < np.log(2)
 
 
 def test_shapes_of_coef_and_intercept():

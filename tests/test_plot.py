@@ -301,7 +301,8 @@ def test_the_loss_panel_says_why_training_stopped():
     assert est.stop_reason_ == "max_iter"
     display = LossCurveDisplay.from_estimator(est)
     assert display.stop_reason_text_.get_text() == "stopped: max_iter"
-    converged = SoftmaxRegressionGD(n_iter_no_change=2, tol=1e9).fit(X, y)
+    # The patience rule on the training loss: a schedule's, not the default step rule's.
+    converged = SoftmaxRegressionGD(learning_rate="constant", n_iter_no_change=2, tol=1e9).fit(X, y)
     assert converged.stop_reason_ == "tol" and converged.n_iter_ == 4  # the first epoch, then 3 > 2
     assert LossCurveDisplay.from_estimator(converged).stop_reason_text_.get_text() == "stopped: tol"
     assert LossCurveDisplay(loss=[1.0, 0.5]).plot().stop_reason_text_ is None

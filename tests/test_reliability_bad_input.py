@@ -10,7 +10,7 @@ was: the same fitted attributes, the same predictions, and one more
 import copy
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -37,8 +37,8 @@ from sklearn_nn import LogisticRegressionGD, MLPRegressorScratch
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-def fitted(name):
-    return ESTIMATORS[name]().fit(X, targets(name))
+def fitted(name, **params):
+    return ESTIMATORS[name]().set_params(**params).fit(X, targets(name))
 
 
 def with_value(a, value, index=0):
@@ -78,6 +78,8 @@ class Case:
     match: str
     only: tuple = ()  # the estimators it applies to; all when empty
     exc: type = ValueError
+    # A linear model's settings for the fit before the call (partial_fit keeps the optimizer of that fit).
+    linear: dict = field(default_factory=dict)
 
 
 def _fit_with_params(**params):
@@ -329,6 +331,8 @@ CASES = [
         lambda e, X, y: e.partial_fit(X * 1e200, y),
         "the optimization diverged. Training stopped. "
         "The model was left as it was before this call to partial_fit",
+        # The constant rate diverges; a linear model's default step rule never lets J grow.
+        linear=dict(learning_rate="constant", tol=1e-8),
     ),
     Case(
         "partial_fit-early_stopping",
@@ -405,7 +409,7 @@ MATRIX = [(name, case) for case in CASES for name in ESTIMATORS if not case.only
 @pytest.mark.parametrize(("name", "case"), MATRIX, ids=[f"{n}-{c.id}" for n, c in MATRIX])
 def test_bad_input_is_rejected_and_the_model_is_left_as_it_was(name, case):
     y = targets(name)
-    est = fitted(name)
+    est = fitted(name, **(case.linear if name in LINEAR else {}))
     twin = copy.deepcopy(est)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -436,7 +440,7 @@ def test_an_unfitted_estimator_stays_unfitted_after_a_failed_call():
 
 
 def test_a_batch_of_zero_weight_rows_makes_no_update():
-    kw = dict(alpha=0.0, batch_size=1, shuffle=False, max_iter=3)
+    kw = dict(alpha=0.0, batch_size=1, shuffle=False, max_iter=3, learning_rate="constant", tol=1e-8)
     X, y = X_DET[:12], Y_DET[:12] % 2
     sw = np.linspace(1.0, 2.0, 12)
     sw[[3, 7]] = 0.0

@@ -93,13 +93,17 @@ def test_a_huge_finite_loss_is_divergence():
 
 def test_unscaled_features_that_made_a_useless_fit_now_raise():
     X, y = load_breast_cancer(return_X_y=True)
+    constant = dict(alpha=0.0, learning_rate="constant", tol=1e-8)  # a constant rate: it diverges
     with pytest.raises(ValueError, match="objective grew to"):
-        LogisticRegressionGD(alpha=0.0).fit(X * 1e10, y)
+        LogisticRegressionGD(**constant).fit(X * 1e10, y)
     # Scaled, the same data trains to a good model.
     assert (
-        make_pipeline(StandardScaler(), LogisticRegressionGD(alpha=0.0)).fit(X * 1e10, y).score(X * 1e10, y)
+        make_pipeline(StandardScaler(), LogisticRegressionGD(**constant)).fit(X * 1e10, y).score(X * 1e10, y)
         > 0.98
     )
+    # The default step rule's line search never lets J grow: the unscaled data trains to finite parameters.
+    est = LogisticRegressionGD(alpha=0.0).fit(X * 1e10, y)
+    assert np.isfinite(est.coef_).all() and est.stop_reason_ in {"tol", "max_iter"}
 
 
 def test_parameters_too_large_to_square_are_divergence():

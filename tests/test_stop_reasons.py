@@ -16,8 +16,11 @@ X = (X - X.mean(0)) / X.std(0)
 
 
 def test_patience_on_the_training_loss_is_tol():
-    est = SoftmaxRegressionGD(tol=1e9, n_iter_no_change=3).fit(X, Y)
+    est = SoftmaxRegressionGD(learning_rate="constant", tol=1e9, n_iter_no_change=3).fit(X, Y)
     assert est.stop_reason_ == "tol" and est.n_iter_ == 5
+    # The default step rule has no patience: its tol bounds the gradient, at most 1e9 after one iteration.
+    est = SoftmaxRegressionGD(tol=1e9, n_iter_no_change=3).fit(X, Y)
+    assert est.stop_reason_ == "tol" and est.n_iter_ == 1
 
 
 def test_patience_on_the_validation_score_is_early_stopping():
@@ -45,7 +48,14 @@ def test_lbfgs_at_its_tolerance_is_tol_and_out_of_evaluations_is_max_fun():
 def test_partial_fit_and_fit_stream_run_their_epochs():
     est = SoftmaxRegressionGD().partial_fit(X, Y, classes=np.unique(Y))
     assert est.stop_reason_ == "epochs" and est.n_iter_ == 1
-    est = fit_stream(SoftmaxRegressionGD(), (X, Y), chunk_size=50, epochs=3, classes=np.unique(Y))
+    # One step per chunk: a schedule (the default step rule needs full batches).
+    est = fit_stream(
+        SoftmaxRegressionGD(learning_rate="constant", tol=1e-8),
+        (X, Y),
+        chunk_size=50,
+        epochs=3,
+        classes=np.unique(Y),
+    )
     assert est.stop_reason_ == "epochs" and est.n_iter_ == 3
 
 

@@ -23,6 +23,9 @@ from sklearn_nn.stream import fit_stream
 X, Y = make_classification(n_samples=700, n_features=8, n_informative=5, n_classes=3, random_state=0)
 X_TR, Y_TR, X_VA, Y_VA = X[:500], Y[:500], X[500:], Y[500:]
 CLASSES = [0, 1, 2]
+# The linear models' solver='sgd' settings before their default became the full-batch step rule
+# learning_rate='barzilai_borwein', which fit_stream refuses (one step per chunk is not a full batch).
+CONSTANT = dict(learning_rate="constant", tol=1e-8)
 XR, YR = make_regression(n_samples=500, n_features=6, noise=5.0, random_state=0)
 YR = YR / YR.std()
 
@@ -48,7 +51,7 @@ def _params(est):
 
 MODELS = {
     "mlp": lambda **kw: MLPClassifierScratch(hidden_layer_sizes=(7,), batch_size=64, random_state=0, **kw),
-    "logistic": lambda **kw: LogisticRegressionGD(alpha=1.0, **kw),
+    "logistic": lambda **kw: LogisticRegressionGD(alpha=1.0, learning_rate="constant", **kw),
     "softmax-adam": lambda **kw: SoftmaxRegressionGD(solver="adam", batch_size=32, alpha=0.1, **kw),
     "regressor": lambda **kw: MLPRegressorScratch(
         hidden_layer_sizes=(7,), batch_size=64, random_state=0, **kw
@@ -113,7 +116,7 @@ def test_early_stopping_on_the_validation_rows_stops_and_restores_like_fit():
 
 def test_without_early_stopping_the_training_loss_rule_of_fit_stops_it():
     est = fit_stream(
-        SoftmaxRegressionGD(batch_size="full", tol=1e-2, n_iter_no_change=3),
+        SoftmaxRegressionGD(batch_size="full", learning_rate="constant", tol=1e-2, n_iter_no_change=3),
         _chunks(X_TR, Y_TR, [250, 250]),
         epochs=500,
         classes=CLASSES,
@@ -162,7 +165,7 @@ def test_the_penalty_counts_the_weight_of_the_whole_stream():
 
 def test_sample_weights_of_a_chunk_act_as_in_fit():
     sw = np.random.default_rng(1).uniform(0.0, 3.0, size=len(X_TR))
-    settings = dict(shuffle=False, max_iter=4, tol=0.0, n_iter_no_change=100)
+    settings = dict(shuffle=False, max_iter=4, learning_rate="constant", tol=0.0, n_iter_no_change=100)
     fitted = _fit(LogisticRegressionGD(**settings), X_TR, Y_TR, sample_weight=sw)
     streamed = fit_stream(
         LogisticRegressionGD(**settings), [(X_TR, Y_TR, sw)], epochs=4, classes=CLASSES, shuffle=False
@@ -214,29 +217,31 @@ def _recording_chunks(sizes):
 
 def test_every_epoch_reads_each_chunk_once_in_a_new_seeded_order():
     loaders, reads = _recording_chunks([50] * 10)
-    first = fit_stream(SoftmaxRegressionGD(random_state=0), loaders, epochs=3, classes=CLASSES)
+    first = fit_stream(SoftmaxRegressionGD(random_state=0, **CONSTANT), loaders, epochs=3, classes=CLASSES)
     orders = np.reshape(reads, (3, 10))
     for order in orders:
         assert sorted(order) == list(range(10))
     assert len({tuple(order) for order in orders}) == 3 and list(orders[0]) != list(range(10))
     reads.clear()
-    again = fit_stream(SoftmaxRegressionGD(random_state=0), loaders, epochs=3, classes=CLASSES)
+    again = fit_stream(SoftmaxRegressionGD(random_state=0, **CONSTANT), loaders, epochs=3, classes=CLASSES)
     np.testing.assert_array_equal(np.reshape(reads, (3, 10)), orders)
     np.testing.assert_array_equal(_params(again), _params(first))
     reads.clear()
     other = fit_stream(
-        SoftmaxRegressionGD(random_state=0), loaders, epochs=3, classes=CLASSES, random_state=1
+        SoftmaxRegressionGD(random_state=0, **CONSTANT), loaders, epochs=3, classes=CLASSES, random_state=1
     )
     assert not np.array_equal(np.reshape(reads, (3, 10)), orders)
     assert not np.array_equal(_params(other), _params(first))
     reads.clear()
-    fit_stream(SoftmaxRegressionGD(random_state=0), loaders, epochs=2, classes=CLASSES, shuffle=False)
+    fit_stream(
+        SoftmaxRegressionGD(random_state=0, **CONSTANT), loaders, epochs=2, classes=CLASSES, shuffle=False
+    )
     assert reads == list(range(10)) * 2
 
 
 def test_rows_are_shuffled_within_a_chunk():
     """One chunk in shuffled order gives other updates than in stored order, but the same row count."""
-    model = dict(solver="sgd", batch_size=20, random_state=0)
+    model = dict(solver="sgd", batch_size=20, random_state=0, **CONSTANT)
     shuffled = fit_stream(SoftmaxRegressionGD(**model), [(X_TR, Y_TR)], epochs=2, classes=CLASSES)
     stored = fit_stream(
         SoftmaxRegressionGD(**model), [(X_TR, Y_TR)], epochs=2, classes=CLASSES, shuffle=False
@@ -278,9 +283,12 @@ def test_npy_files_are_read_chunk_by_chunk(tmp_path):
         np.save(tmp_path / f"X{i}.npy", Xc)
         np.save(tmp_path / f"y{i}.npy", yc)
         files.append((tmp_path / f"X{i}.npy", str(tmp_path / f"y{i}.npy")))
-    from_files = fit_stream(SoftmaxRegressionGD(random_state=0), files, epochs=2, classes=CLASSES)
+    from_files = fit_stream(SoftmaxRegressionGD(random_state=0, **CONSTANT), files, epochs=2, classes=CLASSES)
     in_memory = fit_stream(
-        SoftmaxRegressionGD(random_state=0), _chunks(X_TR, Y_TR, [100] * 5), epochs=2, classes=CLASSES
+        SoftmaxRegressionGD(random_state=0, **CONSTANT),
+        _chunks(X_TR, Y_TR, [100] * 5),
+        epochs=2,
+        classes=CLASSES,
     )
     np.testing.assert_array_equal(_params(from_files), _params(in_memory))
 
@@ -293,27 +301,34 @@ def test_a_function_returning_a_generator_is_called_once_per_epoch():
         for a in range(0, 500, 100):
             yield X_TR[a : a + 100], Y_TR[a : a + 100]
 
-    generated = fit_stream(SoftmaxRegressionGD(random_state=0), chunks, epochs=3, classes=CLASSES)
+    generated = fit_stream(SoftmaxRegressionGD(random_state=0, **CONSTANT), chunks, epochs=3, classes=CLASSES)
     assert len(calls) == 3 and generated.n_iter_ == 3
     # A generator keeps its order: with full batches (row order does not matter) as a list not shuffled.
     listed = fit_stream(
-        SoftmaxRegressionGD(random_state=0), lambda: list(chunks()), epochs=3, classes=CLASSES, shuffle=False
+        SoftmaxRegressionGD(random_state=0, **CONSTANT),
+        lambda: list(chunks()),
+        epochs=3,
+        classes=CLASSES,
+        shuffle=False,
     )
     np.testing.assert_array_equal(_params(generated), _params(listed))
     shuffled = fit_stream(
-        SoftmaxRegressionGD(random_state=0), lambda: list(chunks()), epochs=3, classes=CLASSES
+        SoftmaxRegressionGD(random_state=0, **CONSTANT), lambda: list(chunks()), epochs=3, classes=CLASSES
     )
     assert not np.array_equal(_params(shuffled), _params(listed))
-    once = fit_stream(SoftmaxRegressionGD(random_state=0), chunks(), epochs=1, classes=CLASSES)
+    once = fit_stream(SoftmaxRegressionGD(random_state=0, **CONSTANT), chunks(), epochs=1, classes=CLASSES)
     assert once.n_iter_ == 1
     with pytest.raises(ValueError, match="read only once"):
-        fit_stream(SoftmaxRegressionGD(), chunks(), epochs=2, classes=CLASSES)
+        fit_stream(SoftmaxRegressionGD(**CONSTANT), chunks(), epochs=2, classes=CLASSES)
 
 
 def test_a_pair_of_data_frames_keeps_the_feature_names():
     frame = pd.DataFrame(X_TR, columns=[f"f{i}" for i in range(X_TR.shape[1])])
     est = fit_stream(
-        SoftmaxRegressionGD(random_state=0), (frame, pd.Series(Y_TR)), chunk_size=128, classes=CLASSES
+        SoftmaxRegressionGD(random_state=0, **CONSTANT),
+        (frame, pd.Series(Y_TR)),
+        chunk_size=128,
+        classes=CLASSES,
     )
     np.testing.assert_array_equal(est.feature_names_in_, frame.columns)
     assert est.t_ == len(frame)
@@ -339,7 +354,7 @@ def test_callbacks_see_one_task_per_epoch():
             self.calls.append(("end", context.task_name))
 
     rec = Recorder()
-    est = SoftmaxRegressionGD(tol=0, random_state=0).set_callbacks(rec)
+    est = SoftmaxRegressionGD(learning_rate="constant", tol=0, random_state=0).set_callbacks(rec)
     fit_stream(est, _chunks(X_TR, Y_TR, [250, 250]), epochs=4, classes=CLASSES)
     assert rec.calls.count(("end", "epoch")) == rec.calls.count(("begin", "epoch")) == 4
     assert rec.calls.count(("end", "fit")) == 1
@@ -386,7 +401,7 @@ def test_invalid_chunks_are_refused(chunks, kwargs, error, match):
 def test_a_bad_chunk_leaves_the_estimator_as_it_was():
     bad = _chunks(X_TR, Y_TR, [200, 200, 100])
     bad[2] = (X_TR[400:, :5], Y_TR[400:])  # fewer features
-    est = SoftmaxRegressionGD(random_state=0)
+    est = SoftmaxRegressionGD(random_state=0, **CONSTANT)
     with pytest.raises(ValueError, match="features"):
         fit_stream(est, bad, classes=CLASSES, epochs=2, shuffle=False)
     assert not hasattr(est, "coefs_") and not hasattr(est, "history_")
@@ -514,7 +529,13 @@ def test_no_chunk_is_held_while_the_next_one_is_read(batch_size):
         return load
 
     chunks = [loader(a, a + 100) for a in range(0, 500, 100)]
-    fit_stream(SoftmaxRegressionGD(batch_size=batch_size), chunks, classes=CLASSES, epochs=3, shuffle=False)
+    fit_stream(
+        SoftmaxRegressionGD(batch_size=batch_size, **CONSTANT),
+        chunks,
+        classes=CLASSES,
+        epochs=3,
+        shuffle=False,
+    )
     assert len(held) == 15 and max(held) == 0
 
 

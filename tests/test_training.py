@@ -208,7 +208,15 @@ def test_minibatch_loss_adds_the_penalty_of_the_epoch_start():
     """
     X, y = X_BC[:200], Y_BC[:200]
     lr, alpha, n = 0.5, 5.0, 200
-    settings = dict(solver="sgd", momentum=0.0, batch_size=100, shuffle=False, max_iter=1)
+    settings = dict(
+        solver="sgd",
+        learning_rate="constant",
+        tol=1e-8,
+        momentum=0.0,
+        batch_size=100,
+        shuffle=False,
+        max_iter=1,
+    )
     est = LogisticRegressionGD(learning_rate_init=lr, alpha=alpha, **settings).fit(X, y)
     Xa, ya, Xb, yb = X[:100], y[:100], X[100:], y[100:]
     # At zero the sigmoid is 1/2 everywhere: the first batch's loss is log 2 and its gradient
@@ -306,7 +314,7 @@ def test_divergence_with_early_stopping_restores_the_best_epoch():
 def test_linear_model_divergence_on_unscaled_data():
     X, y = load_breast_cancer(return_X_y=True)
     with pytest.raises(ValueError, match="StandardScaler"):
-        LogisticRegressionGD(alpha=0.0).fit(X * 1e200, y)
+        LogisticRegressionGD(alpha=0.0, learning_rate="constant", tol=1e-8).fit(X * 1e200, y)
 
 
 # ----------------------------------------------------------------------------
