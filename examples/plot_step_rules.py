@@ -1,7 +1,7 @@
 r"""
-====================================================
-Step rules: gradient descent that finds its own step
-====================================================
+============================================
+Step rules, fixed steps, momentum and L-BFGS
+============================================
 
 Gradient descent with a fixed step :math:`\eta` needs to know how curved
 the objective is: the safe step is :math:`1/L`, with :math:`L` a bound on
@@ -9,10 +9,10 @@ the curvature of :math:`J`. The full-batch step rules of ``solver='sgd'``
 find the step themselves from values of :math:`J`:
 
 * ``learning_rate='backtracking'`` halves a trial step until Armijo's
-  sufficient-decrease condition
-  :math:`J(x - a g) \le J(x) - \tfrac12 a \lVert g \rVert^2` holds, and
-  tries a doubled step after a step accepted at once; with ``momentum > 0``
-  it takes accelerated (Nesterov, FISTA) steps with restarts;
+  sufficient-decrease condition :math:`J(\theta - a g) \le J(\theta) -
+  \tfrac12 a \lVert g \rVert^2` holds, and tries a doubled step after a
+  step accepted at once; with ``momentum > 0`` it takes accelerated
+  (Nesterov, FISTA) steps with restarts;
 * ``learning_rate='barzilai_borwein'`` (the default of the linear models)
   takes Barzilai-Borwein steps, secant estimates of the inverse curvature,
   under a nonmonotone version of the same test.
@@ -80,8 +80,8 @@ reference = LogisticRegressionGD(
 # (``tol=0`` and an infinite patience: they never stop early). The step
 # rules start from the default first trial step 0.1 and stop when
 # :math:`\max_j |\partial J / \partial \theta_j| \le` ``tol``; with
-# ``tol=1e-8`` the gap is then far below :math:`10^{-10}`. L-BFGS gets the
-# same gradient tolerance.
+# ``tol=1e-8`` they end far below a gap of :math:`10^{-10}`. L-BFGS gets
+# the same gradient tolerance.
 fixed = dict(
     learning_rate="constant",
     learning_rate_init=1 / L,
