@@ -40,6 +40,8 @@ from ._optimizers import Optimizer
 
 #: The longest step length a rule proposes.
 MAX_STEP = 1e10
+#: Relative rounding of J: a required decrease below ROUNDING * |J| cannot be seen.
+ROUNDING = 4 * np.finfo(np.float64).eps
 
 
 class Step:
@@ -64,6 +66,8 @@ class StepRule(Optimizer):
     armijo = 1e-4
     #: A bound on the trials of one iteration (halvings of 1e10 reach the smallest float64 in 1100).
     max_trials = 2000
+    #: Whether a trial may miss the condition by the rounding of J (a nonmonotone rule may).
+    within_rounding = False
 
     def __init__(self, eta0):
         self.eta0 = float(eta0)
@@ -91,18 +95,27 @@ class StepRule(Optimizer):
         """Backtrack from ``step`` until J(origin - step * g) <= bound - c step ||g||^2, g = ``direction``.
 
         ``grad`` receives the gradient at the trial (None: the value only).
-        Returns (J, step) of the accepted trial, or (None, step) with
-        ``params`` back at ``origin`` when the steps became too short to move
-        the parameters at all (in their dtype) before one was accepted.
+        A rule with ``within_rounding`` accepts a trial that misses the
+        condition by no more than the rounding of J. Returns (J, step) of the
+        accepted trial, or (None, step) with ``params`` back at ``origin``
+        when no trial can pass: a rejected trial whose J is within rounding of
+        the bound while the decrease asked for is below that rounding (J is at
+        its minimum to its precision), or steps too short to move the
+        parameters.
         """
         slope = float(direction @ direction)
+        rounding = ROUNDING * abs(bound)
+        slack = rounding if self.within_rounding else 0.0
         for _ in range(self.max_trials):
             np.multiply(direction, -step, out=params)
             params += origin
             J = evaluate(grad)
-            if math.isfinite(J) and J <= bound - self.armijo * step * slope:
+            decrease = self.armijo * step * slope
+            if math.isfinite(J) and J <= bound - decrease + slack:
                 return J, step
-            if np.array_equal(params, origin):
+            if (math.isfinite(J) and decrease <= rounding and J <= bound + rounding) or np.array_equal(
+                params, origin
+            ):
                 break
             step *= 0.5
         np.copyto(params, origin)
@@ -220,14 +233,19 @@ class BarzilaiBorwein(StepRule):
     in a nonconvex MLP) the accepted step is tried again.
 
     A trial is accepted when J(x - a g) <= max(last ``memory`` values of J)
-    - c a ||g||^2 (c = 1e-4): BB steps need not decrease J at every iteration,
-    and a monotone test would cut the long steps that make the method fast.
+    - c a ||g||^2 (c = 1e-4), to within the rounding of J (4 eps |J|): BB
+    steps need not decrease J at every iteration, and a monotone test would
+    cut the long steps that make the method fast. Near the optimum the
+    values of J differ by rounding only, and the rounding slack keeps the
+    accepted first trials (one evaluation per iteration) until ``tol``.
     The accepted J and gradient are the next iteration's, so an accepted
     first trial costs one evaluation.
     """
 
     #: Accepted values of J the nonmonotone condition looks back on.
     memory = 10
+    #: Near the optimum the bound and the trials differ by rounding only: accept them.
+    within_rounding = True
     #: BB2 is used when BB2 / BB1 is below this ratio.
     ratio = 0.5
 

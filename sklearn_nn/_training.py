@@ -548,9 +548,10 @@ class Trainer:
         step = rule.iterate(evaluate, params, self.opt_state, work)
         if step is None:
             buffers["stalled"] = (
-                "The line search found no step along the gradient that decreases J enough: the trial "
-                "steps became too short to change the parameters. J is at its minimum to the precision "
-                "of its dtype, unless the objective is not finite near these parameters."
+                "The line search found no step along the gradient that decreases J enough: the decrease "
+                "it needs is below the rounding of J, or the trial steps became too short to change the "
+                "parameters. J is at its minimum to the precision of its dtype (or is not finite near "
+                "these parameters); a smaller tol cannot be reached."
             )
             buffers["stalled_J"] = work["J"]  # J at the parameters kept
             return np.nan, np.nan
