@@ -38,7 +38,20 @@ def row_sums(values):
     """
     if values.shape[1] == 1:
         return values[:, 0]
-    return values @ np.ones(values.shape[1], dtype=values.dtype)
+    return values @ _ones(values.shape[1], values.dtype)
+
+
+_ONES = {}
+
+
+def _ones(k, dtype):
+    """A read-only vector of k ones, made once per (k, dtype)."""
+    ones = _ONES.get((k, dtype))
+    if ones is None:
+        ones = np.ones(k, dtype=dtype)
+        ones.flags.writeable = False
+        _ONES[k, dtype] = ones
+    return ones
 
 
 def row_max(Z):

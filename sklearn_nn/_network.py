@@ -72,11 +72,23 @@ class Workspace:
         self.grad = np.empty(net.n_params, dtype=dtype)
         self.grad_views = net.unflatten(self.grad)
         self.ones = np.ones(n_rows, dtype=dtype)  # sums over rows as products (see ``column_sums``)
+        self._unflatten, self._other_views = net.unflatten, {}
         self.deltas_are_bias_gradients = n_rows == 1 and net.fit_intercept
         if self.deltas_are_bias_gradients:
             self.delta = [b.reshape(1, -1) for b in self.grad_views[1]]
         else:
             self.delta = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
+
+    def views(self, grad):
+        """Per-layer views into ``grad``: made once for each buffer (a step rule alternates two)."""
+        if grad is self.grad:
+            return self.grad_views
+        held = self._other_views.get(id(grad))
+        if held is None or held[0] is not grad:
+            if len(self._other_views) >= 4:
+                self._other_views.clear()
+            held = self._other_views[id(grad)] = (grad, self._unflatten(grad))
+        return held[1]
 
 
 class Network:
@@ -183,7 +195,7 @@ class Network:
         """
         act = ACTIVATIONS[self.activation]
         own_buffer = workspace is not None and grad is workspace.grad
-        gcoefs, gintercepts = workspace.grad_views if own_buffer else self.unflatten(grad)
+        gcoefs, gintercepts = self.unflatten(grad) if workspace is None else workspace.views(grad)
         sum_deltas = self.fit_intercept and not (own_buffer and workspace.deltas_are_bias_gradients)
         for layer in range(self.n_layers - 1, -1, -1):
             matmul_into(inputs[layer].T, delta, gcoefs[layer])
