@@ -4,26 +4,14 @@ import warnings
 
 import numpy as np
 import pytest
+from _linear_data import DATASETS
 from scipy.special import log_expit, logsumexp
-from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_nn import LogisticRegressionGD, SoftmaxRegressionGD
-
-
-def standardised(loader):
-    X, y = loader(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
-
-DATASETS = {
-    "breast_cancer": standardised(load_breast_cancer),
-    "iris": standardised(load_iris),
-    "wine": standardised(load_wine),
-}
 
 
 def objective(est, X, y, alpha, sample_weight=None):

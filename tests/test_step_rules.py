@@ -12,9 +12,9 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_iris, load_wine, make_classification
+from _linear_data import DATASETS
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_nn import (
     LogisticRegressionGD,
@@ -32,16 +32,7 @@ RULES = ["backtracking", "barzilai_borwein"]
 VARIANTS = [("backtracking", 0.0), ("backtracking", 0.9), ("barzilai_borwein", 0.0)]
 
 
-def _standardised(loader):
-    X, y = loader(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
-
-DATA = {
-    "breast_cancer": _standardised(load_breast_cancer),
-    "iris": _standardised(load_iris),
-    "wine": _standardised(load_wine),
-}
+DATA = DATASETS
 
 
 def optimum(est, X, y):
