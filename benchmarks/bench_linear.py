@@ -6,10 +6,11 @@ objective of ``LogisticRegressionGD(alpha)``, whose minimiser is that of
 scikit-learn's ``LogisticRegression(C=1/alpha)`` and of
 ``SGDClassifier(loss='log_loss', penalty='l2', alpha=alpha/n)``.
 
-(a) Epoch time. ``LogisticRegressionGD(alpha=1, max_iter=E, tol=0)`` (default
-full-batch solver: gradient descent with Barzilai-Borwein steps; an iteration
-evaluates J more than once when its safeguard rejects a trial step, so
-``n_fun_evals_`` can exceed E), s/epoch = fit wall time / E, against the lower
+(a) Epoch time. ``LogisticRegressionGD(alpha=1, max_iter=E, tol=0,
+learning_rate='constant')`` (full-batch gradient descent: one evaluation of J
+and one update per epoch; the default Barzilai-Borwein rule makes the same
+evaluation per accepted first trial, and its extra trials are counted in the
+``optimum`` section), s/epoch = fit wall time / E, against the lower
 bound of one epoch (``floors.gemv_pairs``): one ``X @ w`` and one ``X.T @ r`` on the
 same X (1-D vectors, preallocated outputs, same dtype), the median of many
 individually timed pairs. Ratio = s/epoch / bound; float64 and float32. The
