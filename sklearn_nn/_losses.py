@@ -33,11 +33,14 @@ from scipy.special import expit, log_expit
 def row_sums(values):
     """Per-row sums of per-unit values; a single column is returned as a view.
 
-    Several columns are summed by a product with a vector of ones (GEMV):
-    NumPy's reductions along a short last axis are several times slower.
+    Several columns of 16 rows or more are summed by a product with a vector
+    of ones (GEMV): NumPy's reductions along a short last axis are several
+    times slower there.
     """
     if values.shape[1] == 1:
         return values[:, 0]
+    if values.shape[0] < 16:  # a small batch: one reduction is as fast
+        return np.add.reduce(values, axis=1)
     return values @ _ones(values.shape[1], values.dtype)
 
 
@@ -57,10 +60,11 @@ def _ones(k, dtype):
 def row_max(Z):
     """Per-row maximum as a column of shape (n, 1).
 
-    Up to 32 columns it is taken column by column with ``np.maximum``, which
-    is several times faster than a reduction along the short last axis.
+    For 512 rows or more, of up to 32 columns, it is taken column by column with
+    ``np.maximum``, several times faster than a reduction along the short
+    last axis; a few rows (a small batch) take the reduction, one call.
     """
-    if Z.shape[1] > 32:
+    if Z.shape[1] > 32 or Z.shape[0] < 512:
         return Z.max(axis=1, keepdims=True)
     m = Z[:, :1].copy()
     for j in range(1, Z.shape[1]):

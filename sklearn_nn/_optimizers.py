@@ -33,9 +33,13 @@ class Optimizer:
 
     ``line_search`` is True for the full-batch step rules of ``_step_rules``,
     which evaluate J themselves instead of taking one step per batch.
+    ``takes_step_rules`` says whether a step rule (``learning_rate`` such as
+    ``'barzilai_borwein'``) may replace this rule's steps; one that scales
+    its own steps (Adam) takes the rule's name as a constant rate.
     """
 
     line_search = False
+    takes_step_rules = False
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -62,6 +66,8 @@ class SGD(Optimizer):
     With momentum mu: v <- mu * v - lr * g, then theta <- theta + v, or with
     Nesterov's correction theta <- theta + mu * v - lr * g.
     """
+
+    takes_step_rules = True
 
     def __init__(self, momentum=0.0, nesterov=False):
         self.momentum = momentum

@@ -86,7 +86,7 @@ class FirstOrderSolver(Solver):
         name = estimator.learning_rate
         if callable(name) or name not in STEP_RULES:
             return None
-        if self.name != "sgd":  # an optimizer with steps of its own takes the rate as it is
+        if not self.rule.takes_step_rules:  # an optimizer with steps of its own takes the rate as it is
             return None
         if self.batch(estimator, n_rows) not in (None, n_rows):
             raise ValueError(
