@@ -20,7 +20,7 @@ from sklearn.metrics import accuracy_score, check_scoring, r2_score
 from sklearn.utils import check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
@@ -33,7 +33,7 @@ from ._network import Network
 from ._penalties import make_penalty
 from ._snapshot import Snapshot
 from ._solvers import LEARNING_RATES, SOLVERS
-from ._targets import ClassEncoding, distinct_labels
+from ._targets import ClassEncoding, distinct_labels, is_multilabel
 from ._training import Session, Trainer, new_history, warn_caller
 
 _DIVERGENCE_ADVICE = (
@@ -421,13 +421,12 @@ class ClassifierGDMixin(ClassifierMixin):
     def _encode_targets(self, y, sample_weight, dtype, *, first_pass, incremental, classes=None):
         """0/1 targets per output unit, and sample weights times class weights."""
         check_classification_targets(y)
-        target_type = type_of_target(y)
-        multilabel = target_type.startswith("multilabel")
+        multilabel = is_multilabel(y)
         if multilabel and not self._multilabel:
             raise ValueError(
                 f"{type(self).__name__} does not support multilabel targets; use MLPClassifierScratch."
             )
-        encoding = ClassEncoding(y, classes, target_type) if first_pass else self._encoding
+        encoding = ClassEncoding(y, classes, multilabel) if first_pass else self._encoding
         seen = encoding.classes if first_pass and classes is None else distinct_labels(y, multilabel)
         if not first_pass and not incremental and set(seen) != set(encoding.classes):
             raise ValueError(

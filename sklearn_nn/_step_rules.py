@@ -44,6 +44,11 @@ MAX_STEP = 1e10
 ROUNDING = 4 * np.finfo(np.float64).eps
 
 
+def max_abs(values, scratch):
+    """max |values| (0 for none), with ``scratch`` (like values) as work space."""
+    return float(np.abs(values, out=scratch).max(initial=0.0))
+
+
 class Step:
     """The result of one accepted iteration: J at the new parameters, the step length, ``max(abs(grad J))``.
 
@@ -177,7 +182,7 @@ class Backtracking(StepRule):
             return None
         state["step"] = min(accepted * self.grow, MAX_STEP) if accepted == step else accepted
         work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
-        return Step(J_new, accepted, float(np.abs(trial_grad).max(initial=0.0)))
+        return Step(J_new, accepted, max_abs(trial_grad, work["origin"]))
 
     def _accelerated(self, evaluate, params, state, work):
         """One FISTA step with backtracking and the two restarts (see the class docstring)."""
@@ -212,7 +217,7 @@ class Backtracking(StepRule):
         work["t"] = 1.0 if restart or float(grad @ y) > 0.0 else t_next
         state["step"] = min(accepted * self.grow, MAX_STEP) if accepted == step else accepted
         work["J"] = J_new
-        return Step(J_new, accepted, float(np.abs(grad).max(initial=0.0)))
+        return Step(J_new, accepted, max_abs(grad, work["origin"]))
 
     @staticmethod
     def _at_x(evaluate, work, J_x):
@@ -280,7 +285,7 @@ class BarzilaiBorwein(StepRule):
             state["step"] = accepted
         work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
         recent.append(J_new)
-        return Step(J_new, accepted, float(np.abs(trial_grad).max(initial=0.0)))
+        return Step(J_new, accepted, max_abs(trial_grad, work["origin"]))
 
 
 #: Registry of the step rules, ``learning_rate`` name -> class (of ``solver='sgd'``, full batch).

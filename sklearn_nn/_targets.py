@@ -11,6 +11,11 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 
+def is_multilabel(y):
+    """Whether y is a multilabel indicator matrix: only a 2-D y can be one (one type check, no more)."""
+    return np.ndim(y) == 2 and type_of_target(y).startswith("multilabel")
+
+
 def distinct_labels(y, multilabel=False):
     """The sorted distinct labels of ``y``, as scikit-learn's ``unique_labels`` gives them.
 
@@ -37,8 +42,9 @@ class ClassEncoding:
         Labels, or a 2-D 0/1 indicator matrix for multilabel problems.
     classes : array-like, optional
         All the classes (``partial_fit``, ``fit_stream``); default: those of y.
-    target_type : str, optional
-        ``type_of_target(y)`` when the caller knows it already.
+    multilabel : bool, optional
+        Whether y is a multilabel indicator matrix, when the caller knows;
+        by default ``type_of_target`` tells.
 
     Examples
     --------
@@ -53,8 +59,8 @@ class ClassEncoding:
     array(['b'], dtype='<U1')
     """
 
-    def __init__(self, y, classes=None, target_type=None):
-        self.multilabel = (target_type or type_of_target(y)).startswith("multilabel")
+    def __init__(self, y, classes=None, multilabel=None):
+        self.multilabel = is_multilabel(y) if multilabel is None else multilabel
         self._binarizer = LabelBinarizer().fit(y) if self.multilabel else None
         if self.multilabel:
             self.classes = self._binarizer.classes_

@@ -114,7 +114,7 @@ def divergence(J, params, first_J, where):
     reason : str
         The start of the error message, or '' if training did not diverge.
     """
-    if not np.isfinite(J):
+    if not math.isfinite(J):
         return f"The training objective became non-finite (inf or NaN) at {where}"
     with np.errstate(over="ignore", invalid="ignore"):
         squared_norm = np.dot(params, params)

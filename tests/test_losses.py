@@ -126,3 +126,24 @@ def test_inverse_links():
     np.testing.assert_allclose(p.sum(1), 1.0)
     np.testing.assert_allclose(REGRESSION_LOSSES["poisson"]().inverse_link(Z), np.exp(Z))
     np.testing.assert_array_equal(REGRESSION_LOSSES["huber"]().inverse_link(Z), Z)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-13), (np.float32, 1e-5)])
+@pytest.mark.parametrize("offsets", [[0.0, 5.0, 25.0], [0.0, 40.0, -300.0], [700.0, 0.0, -1e4]])
+def test_softmax_and_log_sum_exp_with_a_shared_or_a_per_row_shift(offsets, dtype, rtol):
+    # Rows whose largest logits are within 30 nats share one shift; wider spans shift each row.
+    from scipy.special import logsumexp
+    from scipy.special import softmax as sp_softmax
+
+    from sklearn_nn._losses import log_sum_exp
+
+    logits = (rng.normal(size=(3, 5)) + np.array(offsets)[:, None]).astype(dtype)
+    ref = logits.astype(np.float64)
+    np.testing.assert_allclose(softmax(logits), sp_softmax(ref, axis=1), rtol=rtol, atol=1e-300)
+    lse = logsumexp(ref, axis=1, keepdims=True)
+    np.testing.assert_allclose(log_sum_exp(logits), lse, rtol=rtol * 30)
+    T = np.eye(5)[[0, 3, 1]]
+    G = np.empty_like(logits)
+    values = SOFTMAX_LOSSES["log_loss"]().value_and_gradient(T, logits, G)
+    np.testing.assert_allclose(values, lse[:, 0] - (T * ref).sum(1), rtol=rtol * 30, atol=rtol * 30)
+    np.testing.assert_allclose(G, sp_softmax(ref, axis=1) - T, rtol=rtol, atol=rtol)
