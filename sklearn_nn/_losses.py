@@ -62,31 +62,34 @@ def _ones(k, dtype):
 SHARED_SHIFT_SPAN = 30.0
 
 
-def shifted_exp(Z, out=None):
+def shifted_exp(Z, out=None, shared=False):
     """E = exp(Z - m) for a shift m: returns (E, m, row sums of E), the sums as (n, 1).
 
     The one home of the stable softmax: softmax(Z) = E / sum(E) and
-    log-sum-exp(Z) = m + log(sum(E)), for any m. The usual m is each row's
-    maximum, but NumPy's maximum along a short last axis is slow (half the
-    cost of a softmax of 10 classes), so one shift serves all rows, the
-    largest logit, whenever every row's maximum is within
+    log-sum-exp(Z) = m + log(sum(E)), for any m. With m each row's maximum
+    (of shape (n, 1)) the largest term of every row is exactly 1, so
+    log-sum-exp is at least the row's maximum and a log-probability never
+    exceeds 0: predictions take this shift.
+
+    NumPy's maximum along a short last axis is slow, though (half the cost
+    of a 10-class softmax), so training (``shared=True``) shifts all rows by
+    the largest logit whenever every row's maximum is within
     ``SHARED_SHIFT_SPAN`` of it: every row sum is then at least
-    exp(-SHARED_SHIFT_SPAN), nothing overflows, and log-sum-exp loses at most
-    that many nats of absolute precision to cancellation. Otherwise each row
-    takes its own maximum (m of shape (n, 1)).
+    exp(-SHARED_SHIFT_SPAN), nothing overflows, and log-sum-exp loses at
+    most that many units of its last place to cancellation. Otherwise each
+    row takes its own maximum.
     """
-    m = Z.max() if Z.size else 0.0
-    out = np.subtract(Z, m, out=out)
-    np.exp(out, out=out)
-    total = row_sums(out)[:, None]
-    if total.size and not total.min() >= _SHARED_SHIFT_FLOOR:  # NaN falls through as it is
-        if np.isnan(total).any():
-            return out, m, total
-        m = Z.max(axis=1, keepdims=True)
-        np.subtract(Z, m, out=out)
+    if shared and Z.size:
+        m = Z.max()
+        out = np.subtract(Z, m, out=out)
         np.exp(out, out=out)
         total = row_sums(out)[:, None]
-    return out, m, total
+        if total.min() >= _SHARED_SHIFT_FLOOR or np.isnan(total).any():
+            return out, m, total
+    m = Z.max(axis=1, keepdims=True)
+    out = np.subtract(Z, m, out=out)
+    np.exp(out, out=out)
+    return out, m, row_sums(out)[:, None]
 
 
 _SHARED_SHIFT_FLOOR = float(np.exp(-SHARED_SHIFT_SPAN))
@@ -259,7 +262,7 @@ class SoftmaxLogLoss(_SoftmaxLoss):
     def value_and_gradient(self, T, Z, G):
         # One pass gives both: with m the row maximum and E = exp(z - m),
         # softmax = E / sum(E) and log-sum-exp = m + log(sum(E)).
-        _, m, total = shifted_exp(Z, G)
+        _, m, total = shifted_exp(Z, G, shared=True)
         G /= total
         G -= T
         lse = np.log(total, out=total)

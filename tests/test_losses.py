@@ -147,3 +147,5 @@ def test_softmax_and_log_sum_exp_with_a_shared_or_a_per_row_shift(offsets, dtype
     values = SOFTMAX_LOSSES["log_loss"]().value_and_gradient(T, logits, G)
     np.testing.assert_allclose(values, lse[:, 0] - (T * ref).sum(1), rtol=rtol * 30, atol=rtol * 30)
     np.testing.assert_allclose(G, sp_softmax(ref, axis=1) - T, rtol=rtol, atol=rtol)
+    # Predictions shift each row by its maximum: no log-probability above 0.
+    assert (SOFTMAX_LOSSES["log_loss"]().log_proba(logits) <= 0).all()
