@@ -39,10 +39,16 @@ alpha : float, default={alpha}
 fit_intercept : bool, default=True
     Whether to learn the intercepts; if False they stay at zero.""",
     "solver": """
-solver : {'sgd', 'adam', 'lbfgs'}, default='{solver}'
+solver : {'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'}, default='{solver}'
     ``'sgd'``: gradient descent with optional (Nesterov) momentum;
-    ``'adam'``: Adam; ``'lbfgs'``: SciPy's L-BFGS-B on the full batch (no
-    ``partial_fit``, no learning-rate schedule).""",
+    ``'adam'``: Adam; ``'adamw'``: Adam with decoupled weight decay, the
+    weights shrinking by (1 - lr alpha / n) before each Adam step on the data
+    term's gradient (``torch.optim.AdamW``; ``alpha`` keeps its meaning in J,
+    and ``alpha=0`` gives ``'adam'``); ``'rmsprop'``: v <- rho v +
+    (1 - rho) g^2, theta <- theta - lr g / (sqrt(v) + epsilon);
+    ``'adagrad'``: G <- G + g^2, theta <- theta - lr g / (sqrt(G) + epsilon);
+    ``'lbfgs'``: SciPy's L-BFGS-B on the full batch (no ``partial_fit``, no
+    learning-rate schedule).""",
     "batch_size": """
 batch_size : int, 'auto' or 'full', default='{batch_size}'
     Rows per update: ``'full'`` uses the whole training set (gradient
@@ -51,7 +57,7 @@ batch_size : int, 'auto' or 'full', default='{batch_size}'
     "learning_rate": """
 learning_rate : {'constant', 'invscaling', 'exponential', 'step', 'cosine', 'adaptive', \
         'backtracking', 'barzilai_borwein'} or callable, default='{learning_rate}'
-    Learning-rate schedule for ``'sgd'`` and ``'adam'`` alike, a function of
+    Learning-rate schedule for every first-order solver alike, a function of
     k, the number of parameter updates so far, with eta = learning_rate_init:
     ``'invscaling'`` eta / (1 + k)^power_t; ``'exponential'``
     eta * decay_rate^(k / decay_steps); ``'step'``
@@ -90,7 +96,7 @@ decay_steps : int, default=100
     factor ``decay_rate``.""",
     "max_iter": """
 max_iter : int, default={max_iter}
-    Maximum number of epochs (``'sgd'``, ``'adam'``) or L-BFGS iterations.""",
+    Maximum number of epochs (first-order solvers) or L-BFGS iterations.""",
     "shuffle": """
 shuffle : bool, default=True
     Whether to reshuffle the rows before each epoch (mini-batch modes).""",
@@ -139,7 +145,12 @@ beta_2 : float in [0, 1), default=0.999
     Decay of Adam's second-moment estimate.""",
     "epsilon": """
 epsilon : float, default=1e-8
-    Adam's numerical-stability constant.""",
+    The constant added to the root of the second moment of ``'adam'``,
+    ``'adamw'``, ``'rmsprop'`` and ``'adagrad'``, for numerical stability.""",
+    "rho": """
+rho : float in [0, 1), default=0.9
+    Decay of ``'rmsprop'``'s running mean of squared gradients,
+    v <- rho v + (1 - rho) g^2 (``alpha`` of ``torch.optim.RMSprop``).""",
     "n_iter_no_change": """
 n_iter_no_change : int or np.inf, default=10
     Patience: training stops (or ``'adaptive'`` cuts the rate) after more

@@ -41,6 +41,7 @@ _LINEAR_PARAMETERS = [
     "beta_1",
     "beta_2",
     "epsilon",
+    "rho",
     "n_iter_no_change",
     "max_fun",
     "scoring",
@@ -94,6 +95,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
+        rho=0.9,
         n_iter_no_change=10,
         max_fun=15000,
         scoring=None,
@@ -123,6 +125,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
+        self.rho = rho
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.scoring = scoring

@@ -37,6 +37,7 @@ _MLP_PARAMETERS = [
     "beta_1",
     "beta_2",
     "epsilon",
+    "rho",
     "n_iter_no_change",
     "max_fun",
     "decay_rate",
@@ -144,6 +145,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
+        rho=0.9,
         n_iter_no_change=10,
         max_fun=15000,
         decay_rate=0.96,
@@ -174,6 +176,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
+        self.rho = rho
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.decay_rate = decay_rate
@@ -245,6 +248,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
+        rho=0.9,
         n_iter_no_change=10,
         max_fun=15000,
         decay_rate=0.96,
@@ -275,6 +279,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
+        self.rho = rho
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.decay_rate = decay_rate

@@ -156,6 +156,88 @@ class Adam(Optimizer):
         params -= update
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as ``torch.optim.AdamW``.
+
+    The weights first decay with the schedule's rate, theta_W <- (1 - lr alpha / n) theta_W
+    (the L2 penalty's own step, biases untouched), then Adam steps on the
+    data term's gradient alone. J is unchanged, so ``loss_`` still reports
+    it; with ``alpha=0`` the step is Adam's, bit for bit.
+    """
+
+    def step(self, params, grad, state, lr, penalty=None, n=1.0):
+        if penalty is not None:
+            penalty.step(params, lr, n)
+        super().step(params, grad, state, lr, None, n)
+
+
+class _ScaledByRoot(Optimizer):
+    """theta <- theta - lr * g / (sqrt(v) + eps) for a running sum of squares v (``accumulate``).
+
+    The work array for sqrt(v) + eps is kept by the optimizer, made once per
+    parameter size and left out of its pickle.
+    """
+
+    def __init__(self, epsilon=1e-8):
+        self.epsilon = epsilon
+        self._work = None
+
+    def __getstate__(self):
+        return {**self.__dict__, "_work": None}
+
+    def init(self, params):
+        return {"sum_squares": np.zeros_like(params)}
+
+    def accumulate(self, v, squares):  # pragma: no cover - interface
+        """Update the running sum v in place from the squared gradient."""
+        raise NotImplementedError
+
+    def step(self, params, grad, state, lr, penalty=None, n=1.0):
+        if penalty is not None:
+            penalty.add_gradient(grad, params, n)
+        work = self._work
+        if work is None or work.shape != grad.shape or work.dtype != grad.dtype:
+            work = self._work = np.empty_like(grad)
+        v = state["sum_squares"]
+        self.accumulate(v, np.multiply(grad, grad, out=work))
+        denominator = np.sqrt(v, out=work)
+        denominator += self.epsilon
+        grad /= denominator
+        grad *= lr
+        params -= grad
+
+
+class RMSProp(_ScaledByRoot):
+    """RMSProp (Tieleman & Hinton, 2012): v <- rho v + (1 - rho) g^2; theta <- theta - lr g / (sqrt(v) + eps).
+
+    As ``torch.optim.RMSprop`` (its ``alpha`` is ``rho`` here), eps added after the root.
+    """
+
+    def __init__(self, rho=0.9, epsilon=1e-8):
+        super().__init__(epsilon)
+        self.rho = rho
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        return cls(estimator.rho, estimator.epsilon)
+
+    def accumulate(self, v, squares):
+        v *= self.rho
+        squares *= 1.0 - self.rho
+        v += squares
+
+
+class AdaGrad(_ScaledByRoot):
+    """AdaGrad (Duchi, Hazan & Singer, 2011): G <- G + g^2; theta <- theta - lr g / (sqrt(G) + eps)."""
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        return cls(estimator.epsilon)
+
+    def accumulate(self, v, squares):
+        v += squares
+
+
 #: Registry of the first-order optimizers, solver name -> class. Each one is a
 #: stochastic solver of ``_solvers.SOLVERS`` under its name.
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSProp, "adagrad": AdaGrad}

@@ -15,6 +15,10 @@ ESTIMATORS = [
     SoftmaxRegressionGD(),
     MLPClassifierScratch(random_state=0),
     MLPRegressorScratch(random_state=0),
+    # Every solver beyond the defaults, in turn.
+    MLPClassifierScratch(solver="adamw", random_state=0),
+    MLPRegressorScratch(solver="rmsprop", random_state=0),
+    SoftmaxRegressionGD(solver="adagrad", learning_rate="constant"),
 ]
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_nn._optimizers import SGD, Adam
+from sklearn_nn._optimizers import SGD, AdaGrad, Adam, AdamW, RMSProp
 from sklearn_nn._penalties import L2Penalty
 
 rng = np.random.RandomState(0)
@@ -76,7 +76,7 @@ def test_first_adam_step_has_size_lr():
     np.testing.assert_allclose(theta - THETA, -LR * np.sign(G1), rtol=1e-5)
 
 
-@pytest.mark.parametrize("opt", [SGD(0.0), SGD(0.9, True), Adam()])
+@pytest.mark.parametrize("opt", [SGD(0.0), SGD(0.9, True), Adam(), AdamW(), RMSProp(), AdaGrad()])
 def test_float32_buffers_stay_float32(opt):
     theta = THETA.astype(np.float32)
     state = opt.init(theta)
@@ -86,7 +86,9 @@ def test_float32_buffers_stay_float32(opt):
 
 
 @pytest.mark.parametrize(
-    "opt", [SGD(0.0), SGD(0.9, False), SGD(0.9, True), Adam()], ids=["sgd", "momentum", "nesterov", "adam"]
+    "opt",
+    [SGD(0.0), SGD(0.9, False), SGD(0.9, True), Adam(), RMSProp(0.8), AdaGrad()],
+    ids=["sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad"],
 )
 def test_penalty_argument_equals_penalised_gradient(opt):
     """An L2 penalty with alpha / n_total = c on the first n parameters gives the steps of
@@ -107,3 +109,105 @@ def test_penalty_argument_equals_penalised_gradient(opt):
         np.testing.assert_allclose(theta_a, theta_b, rtol=0, atol=1e-15)
     assert np.all(theta_a[:n] != theta_c[:n])  # the penalty acted on the first n
     np.testing.assert_allclose(theta_a[n:], theta_c[n:], rtol=0, atol=1e-15)  # and only there
+
+
+@pytest.mark.parametrize("rho", [0.9, 0.5])
+def test_rmsprop_two_steps(rho):
+    eps = 1e-8
+    opt, theta = RMSProp(rho, eps), THETA.copy()
+    state = opt.init(theta)
+    expected, v = THETA.copy(), np.zeros_like(THETA)
+    for g in (G1, G2):
+        step(opt, theta, g, state)
+        v = rho * v + (1 - rho) * g * g
+        expected = expected - LR * g / (np.sqrt(v) + eps)
+        np.testing.assert_allclose(theta, expected, rtol=1e-12)
+    np.testing.assert_allclose(state["sum_squares"], v, rtol=1e-14)
+
+
+def test_adagrad_two_steps():
+    eps = 1e-8
+    opt, theta = AdaGrad(eps), THETA.copy()
+    state = opt.init(theta)
+    expected, G = THETA.copy(), np.zeros_like(THETA)
+    for g in (G1, G2):
+        step(opt, theta, g, state)
+        G = G + g * g
+        expected = expected - LR * g / (np.sqrt(G) + eps)
+        np.testing.assert_allclose(theta, expected, rtol=1e-12)
+    # The first step moves every coordinate by lr * g / |g| = lr * sign(g), up to eps.
+    np.testing.assert_allclose(G, G1**2 + G2**2, rtol=1e-14)
+
+
+def test_adamw_decays_the_weights_then_steps_like_adam_on_the_data_gradient():
+    """theta_W <- (1 - lr alpha / n) theta_W, biases untouched, then Adam's step on g alone."""
+    alpha, n_total, n_weights = 0.6, 2.0, 6
+    opt, theta = AdamW(), THETA.copy()
+    adam, reference = Adam(), THETA.copy()
+    state, adam_state = opt.init(theta), adam.init(reference)
+    for g in (G1, G2):
+        step(opt, theta, g, state, penalty=L2Penalty(alpha, n_weights), n_total=n_total)
+        reference[:n_weights] *= 1 - LR * alpha / n_total
+        step(adam, reference, g, adam_state)
+        np.testing.assert_allclose(theta, reference, rtol=1e-12)
+
+
+def test_adamw_without_a_penalty_is_adam_bit_for_bit():
+    adamw, adam = AdamW(), Adam()
+    a, b = THETA.copy(), THETA.copy()
+    sa, sb = adamw.init(a), adam.init(b)
+    for g in (G1, G2, G1):
+        step(adamw, a, g, sa)
+        step(adam, b, g, sb)
+    np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------------
+# Through the estimators
+# ----------------------------------------------------------------------
+def _digits():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16.0, y, test_size=0.25, stratify=y, random_state=0)
+
+
+def test_adamw_with_alpha_zero_fits_adam_bit_for_bit():
+    from sklearn_nn import MLPClassifierScratch
+
+    X_train, _, y_train, _ = _digits()
+    kw = dict(hidden_layer_sizes=(16,), alpha=0.0, max_iter=3, random_state=0)
+    with pytest.warns(Warning):  # max_iter on purpose
+        adamw = MLPClassifierScratch(solver="adamw", **kw).fit(X_train, y_train)
+    with pytest.warns(Warning):
+        adam = MLPClassifierScratch(solver="adam", **kw).fit(X_train, y_train)
+    for a, b in zip(adamw.coefs_ + adamw.intercepts_, adam.coefs_ + adam.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert adamw.loss_curve_ == adam.loss_curve_
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver, rate", [("adamw", 1e-3), ("rmsprop", 1e-3), ("adagrad", 1e-2)])
+def test_each_new_optimizer_trains_an_mlp_on_digits_like_adam(solver, rate):
+    """Held-out accuracy within 2 points of Adam's, same network and budget, each at its usual rate."""
+    from sklearn_nn import MLPClassifierScratch
+
+    X_train, X_test, y_train, y_test = _digits()
+    kw = dict(hidden_layer_sizes=(64,), max_iter=30, random_state=0)
+    adam = MLPClassifierScratch(solver="adam", learning_rate_init=1e-3, **kw).fit(X_train, y_train)
+    est = MLPClassifierScratch(solver=solver, learning_rate_init=rate, **kw).fit(X_train, y_train)
+    assert est.score(X_test, y_test) >= adam.score(X_test, y_test) - 0.02
+    assert est.loss_ < 0.5 * est.loss_curve_[0]
+
+
+@pytest.mark.parametrize("solver", ["adamw", "rmsprop", "adagrad"])
+def test_new_solvers_are_stochastic_with_partial_fit_and_warm_start(solver):
+    from sklearn_nn import SoftmaxRegressionGD
+
+    X_train, _, y_train, _ = _digits()
+    est = SoftmaxRegressionGD(solver=solver, batch_size=64, learning_rate_init=0.01)
+    est.partial_fit(X_train, y_train, classes=np.unique(y_train))
+    first = est.loss_curve_[0]
+    est.partial_fit(X_train, y_train)
+    assert est.loss_curve_[1] < first and est.t_ == 2 * len(y_train)

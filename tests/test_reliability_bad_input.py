@@ -260,6 +260,13 @@ CASES = [
     ),
     Case("param-alpha-negative", _fit_with_params(alpha=-1.0), r"'alpha' parameter"),
     Case("param-momentum-above-1", _fit_with_params(momentum=1.5), r"'momentum' parameter"),
+    Case(
+        "param-rho-1",
+        _fit_with_params(solver="rmsprop", rho=1.0),
+        r"'rho' parameter of \w+ must be a float in the range \[0.0, 1.0\)",
+    ),
+    Case("param-rho-negative", _fit_with_params(solver="rmsprop", rho=-0.5), r"'rho' parameter"),
+    Case("param-epsilon-0-adagrad", _fit_with_params(solver="adagrad", epsilon=0.0), r"'epsilon' parameter"),
     Case("param-max_iter-0", _fit_with_params(max_iter=0), r"'max_iter' parameter"),
     Case(
         "param-hidden_layer_sizes-0",
