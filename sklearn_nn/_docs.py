@@ -16,6 +16,16 @@ activation : {'identity', 'logistic', 'sigmoid', 'tanh', 'relu', 'leaky_relu', '
     Hidden-layer activation. ``'sigmoid'`` is an alias of ``'logistic'``;
     ``'leaky_relu'`` has slope 0.01 for negative inputs; ``'gelu'`` is the
     exact z * Phi(z).""",
+    "weight_init": """
+weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', \
+        'lecun_normal'}, default='glorot_uniform'
+    How the weights are drawn before training, from each layer's fan-in and
+    fan-out: ``'glorot_uniform'`` U(-b, b) with b = sqrt(6 / (fan_in +
+    fan_out)) (factor 2 instead of 6 for logistic units), scikit-learn's
+    scheme; ``'glorot_normal'`` N(0, 2 / (fan_in + fan_out));
+    ``'he_uniform'`` U(-b, b) with b = sqrt(6 / fan_in); ``'he_normal'``
+    N(0, 2 / fan_in); ``'lecun_normal'`` N(0, 1 / fan_in) (untruncated, as
+    ``torch.nn.init``). The biases are drawn as with the default.""",
     "loss_classifier": """
 loss : {'log_loss', 'squared_error', 'hinge'}, default='log_loss'
     Per-sample loss on the logits z. For sigmoid units: log loss, 1/2

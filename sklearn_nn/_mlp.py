@@ -13,11 +13,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._activations import ACTIVATIONS
 from ._base import BaseGD, ClassifierGDMixin, RegressorGDMixin
 from ._docs import document
+from ._initializers import INITIALISERS, initialise
 from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES
 
 _MLP_PARAMETERS = [
     "hidden_layer_sizes",
     "activation",
+    "weight_init",
     "solver",
     "alpha",
     "batch_size",
@@ -62,7 +64,11 @@ class _MLPMixin:
     _mlp_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
+        "weight_init": [StrOptions(set(INITIALISERS))],
     }
+
+    def _init_network(self, net, rng):
+        initialise(net, rng, self.weight_init)
 
     def _hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -124,6 +130,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         self,
         hidden_layer_sizes=(100,),
         activation="relu",
+        weight_init="glorot_uniform",
         *,
         loss="log_loss",
         solver="adam",
@@ -156,6 +163,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.weight_init = weight_init
         self.loss = loss
         self.solver = solver
         self.alpha = alpha
@@ -228,6 +236,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         loss="squared_error",
         hidden_layer_sizes=(100,),
         activation="relu",
+        weight_init="glorot_uniform",
         *,
         solver="adam",
         alpha=0.0001,
@@ -260,6 +269,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.weight_init = weight_init
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size

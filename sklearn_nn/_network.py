@@ -16,6 +16,7 @@ sum_i s_i loss(y_i, z_i) / sum_i s_i. The penalty of J lives in
 import numpy as np
 
 from ._activations import ACTIVATIONS
+from ._initializers import initialise
 
 
 def matmul_into(A, B, out):
@@ -138,18 +139,8 @@ class Network:
         return coefs, intercepts
 
     def init_glorot(self, rng):
-        """Glorot-uniform initialisation, scikit-learn's MLP scheme.
-
-        Weights and biases of a layer are drawn from U(-b, b) with
-        b = sqrt(factor / (fan_in + fan_out)), factor 2 for the logistic
-        activation and 6 otherwise.
-        """
-        factor = 2.0 if self.activation in ("logistic", "sigmoid") else 6.0
-        for W, b in zip(self.coefs, self.intercepts):
-            fan_in, fan_out = W.shape
-            bound = np.sqrt(factor / (fan_in + fan_out))
-            W[...] = rng.uniform(-bound, bound, W.shape)
-            b[...] = rng.uniform(-bound, bound, b.shape) if self.fit_intercept else 0.0
+        """Glorot-uniform initialisation, scikit-learn's MLP scheme (see ``_initializers``)."""
+        initialise(self, rng, "glorot_uniform")
 
     # ------------------------------------------------------------------
     # Forward and backward passes

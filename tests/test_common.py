@@ -19,6 +19,7 @@ ESTIMATORS = [
     MLPClassifierScratch(solver="adamw", random_state=0),
     MLPRegressorScratch(solver="rmsprop", random_state=0),
     SoftmaxRegressionGD(solver="adagrad", learning_rate="constant"),
+    MLPClassifierScratch(weight_init="he_normal", random_state=0),
 ]
 
 

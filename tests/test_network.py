@@ -197,3 +197,43 @@ def test_grad_scale_multiplies_the_gradient(weighted):
     J_scaled = net.data_term(X, T, sw, loss, scaled, grad_scale=0.02)
     assert J_scaled == J
     np.testing.assert_allclose(scaled, 0.02 * plain, rtol=1e-13, atol=1e-17)
+
+
+@pytest.mark.parametrize(
+    "scheme, expected_std",
+    [
+        ("glorot_uniform", np.sqrt(6.0 / 800) / np.sqrt(3.0)),
+        ("glorot_normal", np.sqrt(2.0 / 800)),
+        ("he_uniform", np.sqrt(6.0 / 400) / np.sqrt(3.0)),
+        ("he_normal", np.sqrt(2.0 / 400)),
+        ("lecun_normal", np.sqrt(1.0 / 400)),
+    ],
+)
+def test_every_initialiser_draws_its_scale(scheme, expected_std):
+    from sklearn_nn._initializers import glorot_bound, initialise
+
+    net = Network([400, 400, 3], "relu", np.float64)
+    initialise(net, np.random.RandomState(0), scheme)
+    W = net.coefs[0]
+    assert abs(W.std() / expected_std - 1.0) < 0.03
+    assert abs(W.mean()) < 0.03 * expected_std
+    bound = glorot_bound(400, 400, "relu")  # biases as with the default scheme
+    assert np.abs(net.intercepts[0]).max() <= bound and net.intercepts[0].std() > 0.5 * bound / np.sqrt(3)
+
+
+def test_the_default_initialiser_keeps_scikit_learns_draws():
+    from sklearn.neural_network import MLPClassifier
+
+    from sklearn_nn import MLPClassifierScratch
+
+    X, y = np.random.RandomState(0).normal(size=(20, 5)), np.arange(20) % 3
+    kw = dict(
+        hidden_layer_sizes=(7,), activation="logistic", max_iter=1, random_state=3, solver="sgd",
+        learning_rate_init=1e-300,  # a null step: the weights stay as drawn
+    )  # fmt: skip
+    with pytest.warns(Warning):
+        ours = MLPClassifierScratch(**kw).fit(X, y)
+    with pytest.warns(Warning):
+        theirs = MLPClassifier(**kw).fit(X, y)
+    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_array_equal(a, b)

@@ -240,6 +240,12 @@ CASES = [
     ),
     Case("param-activation-unknown", _fit_with_params(activation="swish"), r"'activation' parameter", MLPS),
     Case(
+        "param-weight_init-unknown",
+        _fit_with_params(weight_init="orthogonal"),
+        r"'weight_init' parameter",
+        MLPS,
+    ),
+    Case(
         "param-learning_rate-unknown", _fit_with_params(learning_rate="linear"), r"'learning_rate' parameter"
     ),
     Case("param-solver-unknown", _fit_with_params(solver="newton"), r"'solver' parameter"),
