@@ -30,6 +30,7 @@ from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin, CallbackTasks
 from ._data import Rows, Stream, check_rows, split_validation
 from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES
 from ._network import Network
+from ._optimizers import OPTIMIZER_PARAMETERS
 from ._penalties import make_penalty
 from ._snapshot import Snapshot
 from ._solvers import LEARNING_RATES, SOLVERS
@@ -122,18 +123,13 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         "tol": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "rho": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "scoring": [None, str, callable],
         "restore_best_weights": ["boolean"],
+        **OPTIMIZER_PARAMETERS,
     }
 
     # ------------------------------------------------------------------

@@ -161,6 +161,14 @@ epsilon : float, default=1e-8
 rho : float in [0, 1), default=0.9
     Decay of ``'rmsprop'``'s running mean of squared gradients,
     v <- rho v + (1 - rho) g^2 (``alpha`` of ``torch.optim.RMSprop``).""",
+    "clip_grad_norm": """
+clip_grad_norm : float or None, default=None
+    When set, every update of a first-order solver rescales the data term's
+    gradient so that its L2 norm over all weights and biases is at most this
+    value, g <- g min(1, clip_grad_norm / ||g||) (as
+    ``torch.nn.utils.clip_grad_norm_``); the L2 penalty's gradient is added
+    after clipping. Not with ``solver='lbfgs'`` or the step rules, which
+    choose their own steps (a ``ValueError`` says so).""",
     "n_iter_no_change": """
 n_iter_no_change : int or np.inf, default=10
     Patience: training stops (or ``'adaptive'`` cuts the rate) after more

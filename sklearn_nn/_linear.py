@@ -42,6 +42,7 @@ _LINEAR_PARAMETERS = [
     "beta_2",
     "epsilon",
     "rho",
+    "clip_grad_norm",
     "n_iter_no_change",
     "max_fun",
     "scoring",
@@ -96,6 +97,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         beta_2=0.999,
         epsilon=1e-8,
         rho=0.9,
+        clip_grad_norm=None,
         n_iter_no_change=10,
         max_fun=15000,
         scoring=None,
@@ -126,6 +128,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.rho = rho
+        self.clip_grad_norm = clip_grad_norm
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.scoring = scoring

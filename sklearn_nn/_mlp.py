@@ -40,6 +40,7 @@ _MLP_PARAMETERS = [
     "beta_2",
     "epsilon",
     "rho",
+    "clip_grad_norm",
     "n_iter_no_change",
     "max_fun",
     "decay_rate",
@@ -153,6 +154,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         beta_2=0.999,
         epsilon=1e-8,
         rho=0.9,
+        clip_grad_norm=None,
         n_iter_no_change=10,
         max_fun=15000,
         decay_rate=0.96,
@@ -185,6 +187,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.rho = rho
+        self.clip_grad_norm = clip_grad_norm
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.decay_rate = decay_rate
@@ -258,6 +261,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         beta_2=0.999,
         epsilon=1e-8,
         rho=0.9,
+        clip_grad_norm=None,
         n_iter_no_change=10,
         max_fun=15000,
         decay_rate=0.96,
@@ -290,6 +294,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.rho = rho
+        self.clip_grad_norm = clip_grad_norm
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.decay_rate = decay_rate

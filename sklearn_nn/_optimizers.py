@@ -25,7 +25,22 @@ entry in ``OPTIMIZERS``; the solver registry (``_solvers``) makes it a
 ``solver``.
 """
 
+from numbers import Real
+
 import numpy as np
+from sklearn.utils._param_validation import Interval
+
+
+def clip_norm(grad, max_norm):
+    """Rescale ``grad`` in place so that its L2 norm is at most ``max_norm``; returns the norm it had.
+
+    As ``torch.nn.utils.clip_grad_norm_``: one norm over every weight and
+    bias, g <- g min(1, max_norm / ||g||).
+    """
+    norm = float(np.sqrt(np.dot(grad, grad)))
+    if norm > max_norm:
+        grad *= max_norm / norm
+    return norm
 
 
 class Optimizer:
@@ -237,6 +252,18 @@ class AdaGrad(_ScaledByRoot):
     def accumulate(self, v, squares):
         v += squares
 
+
+#: The estimator parameters the update rules read, with their constraints
+#: (scikit-learn's parameter validation); a new rule adds its own here.
+OPTIMIZER_PARAMETERS = {
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterovs_momentum": ["boolean"],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "rho": [Interval(Real, 0, 1, closed="left")],
+    "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+}
 
 #: Registry of the first-order optimizers, solver name -> class. Each one is a
 #: stochastic solver of ``_solvers.SOLVERS`` under its name.

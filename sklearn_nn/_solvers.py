@@ -24,6 +24,16 @@ from ._step_rules import STEP_RULES
 from ._training import Plan
 
 
+def _refuse_clipping(estimator, what):
+    """Gradient clipping rescales the steps of an update rule; a line search takes its own."""
+    if estimator.clip_grad_norm is not None:
+        raise ValueError(
+            f"clip_grad_norm={estimator.clip_grad_norm!r} rescales the steps of a first-order update "
+            f"rule, and {what} chooses its own steps along the exact gradient: use clip_grad_norm=None "
+            "with it, or a solver such as 'sgd' or 'adam' with a learning-rate schedule."
+        )
+
+
 class Solver:
     """Interface of a solver (see the module docstring)."""
 
@@ -100,6 +110,7 @@ class FirstOrderSolver(Solver):
     def configure(self, estimator, trainer, n_rows):
         rule = self.step_rule(estimator, n_rows)
         if rule is not None:
+            _refuse_clipping(estimator, f"the step rule learning_rate={estimator.learning_rate!r}")
             trainer.set_optimizer(rule, None)
             return
         learning_rate = estimator.learning_rate
@@ -112,7 +123,7 @@ class FirstOrderSolver(Solver):
             total_steps=estimator.max_iter * -(-n_rows // (self.batch(estimator, n_rows) or n_rows)),
             start=trainer.n_updates,
         )
-        trainer.set_optimizer(self.rule.from_estimator(estimator), schedule)
+        trainer.set_optimizer(self.rule.from_estimator(estimator), schedule, estimator.clip_grad_norm)
 
     def plan(self, estimator, n_rows, *, incremental, monitor_validation):
         searching = self.step_rule(estimator, n_rows) is not None
@@ -147,6 +158,7 @@ class LBFGSSolver(Solver):
     unit = "iteration"
 
     def configure(self, estimator, trainer, n_rows):
+        _refuse_clipping(estimator, "solver='lbfgs'")
         trainer.set_optimizer(None, None)
 
     def plan(self, estimator, n_rows, *, incremental, monitor_validation):

@@ -42,6 +42,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._data import EpochBatches
 from ._monitor import Monitor
 from ._objective import Objective
+from ._optimizers import clip_norm
 from ._penalties import L2Penalty
 from ._snapshot import Snapshot
 
@@ -304,6 +305,7 @@ class Trainer:
     def __init__(self, net, loss, penalty):
         self.net, self.loss, self.penalty = net, loss, penalty
         self.optimizer = self.schedule = self.opt_state = None
+        self.clip_grad_norm = None
         self.n_updates = 0
         self.n_samples_seen = 0
         self.monitor = None
@@ -312,15 +314,20 @@ class Trainer:
         if "penalty" not in state:  # saved by version 0.1.0: the penalty was its alpha
             state = dict(state)
             state["penalty"] = L2Penalty(state.pop("alpha", 0.0), state["net"].n_weights)
-        self.__dict__.update(state)
+        self.__dict__.update({"clip_grad_norm": None, **state})
 
     @property
     def objective(self):
         """J of the network, loss and penalty (``_objective.Objective``)."""
         return Objective(self.net, self.loss, self.penalty)
 
-    def set_optimizer(self, optimizer, schedule):
-        """Use a new update rule and schedule, keeping compatible optimizer state."""
+    def set_optimizer(self, optimizer, schedule, clip_grad_norm=None):
+        """Use a new update rule and schedule, keeping compatible optimizer state.
+
+        ``clip_grad_norm``: the largest L2 norm of the data term's gradient
+        that an update takes (``_optimizers.clip_norm``), or None.
+        """
+        self.clip_grad_norm = clip_grad_norm
         if optimizer is not None:
             fresh = optimizer.init(self.net.params)
             same_rule = type(optimizer) is type(self.optimizer) and self.opt_state.keys() == fresh.keys()
@@ -521,6 +528,8 @@ class Trainer:
             if not math.isfinite(J):
                 return np.nan, first_lr
             first_lr = lr if first_lr is None else first_lr
+            if self.clip_grad_norm is not None:  # the gradient comes scaled by `scale`
+                clip_norm(ws.grad, self.clip_grad_norm * scale)
             optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
             self.n_updates += 1
             total += J * batch_weight

@@ -20,6 +20,7 @@ ESTIMATORS = [
     MLPRegressorScratch(solver="rmsprop", random_state=0),
     SoftmaxRegressionGD(solver="adagrad", learning_rate="constant"),
     MLPClassifierScratch(weight_init="he_normal", random_state=0),
+    MLPRegressorScratch(clip_grad_norm=1.0, random_state=0),
 ]
 
 

@@ -1,7 +1,10 @@
 """One step of every update rule against its closed-form formula."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_nn._optimizers import SGD, AdaGrad, Adam, AdamW, RMSProp
 from sklearn_nn._penalties import L2Penalty
@@ -211,3 +214,68 @@ def test_new_solvers_are_stochastic_with_partial_fit_and_warm_start(solver):
     first = est.loss_curve_[0]
     est.partial_fit(X_train, y_train)
     assert est.loss_curve_[1] < first and est.t_ == 2 * len(y_train)
+
+
+# ----------------------------------------------------------------------
+# Gradient clipping
+# ----------------------------------------------------------------------
+def _logistic_gradient(X, t, w, b):
+    """The data term's gradient of the binary log loss in NumPy: (X^T r / n, mean r), r = s(z) - t."""
+    r = 1.0 / (1.0 + np.exp(-(X @ w + b))) - t
+    return X.T @ r / len(t), r.mean()
+
+
+def test_clipped_sgd_steps_follow_their_closed_form():
+    """theta <- theta - eta (g min(1, c / ||g||) + grad P): clipped data term, penalty added after."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_nn import LogisticRegressionGD
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    eta, c, alpha, n = 0.5, 0.3, 5.0, len(y)
+    kw = dict(learning_rate="constant", learning_rate_init=eta, momentum=0.0, alpha=alpha, tol=0.0)
+    w, b = np.zeros(X.shape[1]), 0.0
+    for k in (1, 2, 3):
+        gw, gb = _logistic_gradient(X, y, w, b)
+        norm = np.sqrt(gw @ gw + gb * gb)
+        assert norm > c  # every step is clipped
+        factor = min(1.0, c / norm)
+        w, b = w - eta * (factor * gw + alpha / n * w), b - eta * factor * gb
+        with pytest.warns(Warning):  # max_iter on purpose
+            est = LogisticRegressionGD(max_iter=k, clip_grad_norm=c, **kw).fit(X, y)
+        np.testing.assert_allclose(est.coef_[0], w, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(est.intercept_[0], b, rtol=1e-12, atol=1e-15)
+
+
+def test_a_fit_that_diverges_trains_with_clipping():
+    from sklearn.datasets import load_diabetes
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_nn import MLPRegressorScratch
+
+    X, y = load_diabetes(return_X_y=True)  # targets of 25 to 346: large first gradients
+    X = StandardScaler().fit_transform(X)
+    kw = dict(hidden_layer_sizes=(32,), solver="sgd", learning_rate_init=0.01, max_iter=200, random_state=0)
+    with pytest.raises(ValueError, match="diverged"):
+        MLPRegressorScratch(**kw).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = MLPRegressorScratch(clip_grad_norm=10.0, **kw).fit(X, y)
+    assert est.score(X, y) > 0.5 and np.isfinite(est.loss_curve_).all()
+
+
+@pytest.mark.parametrize(
+    "params, what",
+    [({"solver": "lbfgs"}, "solver='lbfgs'"), ({"learning_rate": "barzilai_borwein"}, "step rule")],
+)
+def test_clipping_is_refused_where_the_steps_are_not_the_optimizers(params, what):
+    from sklearn.datasets import load_iris
+
+    from sklearn_nn import SoftmaxRegressionGD
+
+    est = SoftmaxRegressionGD(clip_grad_norm=1.0, **params)
+    with pytest.raises(ValueError, match=rf"clip_grad_norm=1.0 .*{what}"):
+        est.fit(*load_iris(return_X_y=True))
+    assert not hasattr(est, "coef_")

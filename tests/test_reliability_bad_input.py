@@ -272,6 +272,12 @@ CASES = [
         r"'rho' parameter of \w+ must be a float in the range \[0.0, 1.0\)",
     ),
     Case("param-rho-negative", _fit_with_params(solver="rmsprop", rho=-0.5), r"'rho' parameter"),
+    Case("param-clip_grad_norm-0", _fit_with_params(clip_grad_norm=0.0), r"'clip_grad_norm' parameter"),
+    Case(
+        "param-clip_grad_norm-lbfgs",
+        _fit_with_params(solver="lbfgs", clip_grad_norm=1.0),
+        r"clip_grad_norm=1.0 rescales the steps .* solver='lbfgs'",
+    ),
     Case("param-epsilon-0-adagrad", _fit_with_params(solver="adagrad", epsilon=0.0), r"'epsilon' parameter"),
     Case("param-max_iter-0", _fit_with_params(max_iter=0), r"'max_iter' parameter"),
     Case(
