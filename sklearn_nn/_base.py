@@ -141,6 +141,9 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
     def _init_network(self, net, rng):
         net.init_glorot(rng)
 
+    def _dropout_rates(self, n_hidden):
+        """The dropout rate of each hidden layer, or None for no dropout (the MLPs have some)."""
+
     # ------------------------------------------------------------------
     # The one fit path
     # ------------------------------------------------------------------
@@ -326,6 +329,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         """
         trainer = self._trainer
         trainer.penalty = make_penalty(self, trainer.net.n_weights)
+        trainer.dropout = self._dropout_rates(trainer.net.n_layers - 1)
         SOLVERS[self.solver].configure(self, trainer, n_rows)
 
     def _check_compatible(self, train):

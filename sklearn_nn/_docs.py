@@ -26,6 +26,16 @@ weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', \
     ``'he_uniform'`` U(-b, b) with b = sqrt(6 / fan_in); ``'he_normal'``
     N(0, 2 / fan_in); ``'lecun_normal'`` N(0, 1 / fan_in) (untruncated, as
     ``torch.nn.init``). The biases are drawn as with the default.""",
+    "dropout": """
+dropout : float or array-like of float, default=0.0
+    Inverted dropout on the hidden activations during training: each hidden
+    unit of each row is dropped with this probability (one value for every
+    hidden layer, or one per hidden layer) and the kept ones are scaled by
+    1 / (1 - p), so predictions, validation losses and scores use the whole
+    network deterministically. The masks come from the ``random_state``
+    stream; 0 draws nothing and gives the bits of a fit without dropout.
+    The recorded training loss is then that of the dropped networks. Not
+    with ``solver='lbfgs'`` or the step rules, which need the exact J.""",
     "loss_classifier": """
 loss : {'log_loss', 'squared_error', 'hinge'}, default='log_loss'
     Per-sample loss on the logits z. For sigmoid units: log loss, 1/2

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._activations import ACTIVATIONS
 from ._base import BaseGD, ClassifierGDMixin, RegressorGDMixin
 from ._docs import document
+from ._dropout import dropout_rates
 from ._initializers import INITIALISERS, initialise
 from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES
 
@@ -20,6 +21,7 @@ _MLP_PARAMETERS = [
     "hidden_layer_sizes",
     "activation",
     "weight_init",
+    "dropout",
     "solver",
     "alpha",
     "batch_size",
@@ -66,10 +68,15 @@ class _MLPMixin:
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "weight_init": [StrOptions(set(INITIALISERS))],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
     }
 
     def _init_network(self, net, rng):
         initialise(net, rng, self.weight_init)
+
+    def _dropout_rates(self, n_hidden):
+        rates = dropout_rates(self.dropout, n_hidden)
+        return rates if any(rates) else None
 
     def _hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -132,6 +139,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         hidden_layer_sizes=(100,),
         activation="relu",
         weight_init="glorot_uniform",
+        dropout=0.0,
         *,
         loss="log_loss",
         solver="adam",
@@ -166,6 +174,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.weight_init = weight_init
+        self.dropout = dropout
         self.loss = loss
         self.solver = solver
         self.alpha = alpha
@@ -240,6 +249,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         hidden_layer_sizes=(100,),
         activation="relu",
         weight_init="glorot_uniform",
+        dropout=0.0,
         *,
         solver="adam",
         alpha=0.0001,
@@ -274,6 +284,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.weight_init = weight_init
+        self.dropout = dropout
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size

@@ -145,7 +145,7 @@ class Network:
     # ------------------------------------------------------------------
     # Forward and backward passes
     # ------------------------------------------------------------------
-    def forward(self, X, workspace=None):
+    def forward(self, X, workspace=None, dropout=None):
         """Raw output z of the last layer, plus what the backward pass needs.
 
         Parameters
@@ -154,6 +154,9 @@ class Network:
         workspace : Workspace, optional
             Preallocated buffers for this number of rows; fresh arrays are
             allocated when omitted.
+        dropout : Dropout, optional
+            The masks of a training pass (``_dropout``); the next layer's
+            input is then the dropped activation.
 
         Returns
         -------
@@ -173,16 +176,18 @@ class Network:
             z += b
             if layer < last:
                 saved.append(act.forward(z))
+                z = z if dropout is None else dropout.apply(layer, z)
                 inputs.append(z)
             a = z
         return a, inputs, saved
 
-    def backward(self, inputs, saved, delta, grad, workspace=None):
+    def backward(self, inputs, saved, delta, grad, workspace=None, dropout=None):
         """Backpropagate ``delta = dJ/dz_out`` and write dJ/dtheta into ``grad``.
 
         ``grad`` is a flat array laid out like ``params``; the penalty term is
         not included here. The deltas of the hidden layers go into
-        ``workspace.delta`` when a workspace is given.
+        ``workspace.delta`` when a workspace is given; ``dropout`` holds the
+        masks of the forward pass.
         """
         act = ACTIVATIONS[self.activation]
         own_buffer = workspace is not None and grad is workspace.grad
@@ -199,13 +204,15 @@ class Network:
                 delta = (
                     delta @ W_T if workspace is None else matmul_into(delta, W_T, workspace.delta[layer - 1])
                 )
+                if dropout is not None:
+                    dropout.backward(layer - 1, delta)
                 act.backward(saved[layer - 1], delta)
         return grad
 
     # ------------------------------------------------------------------
     # The data term of J (the penalty lives in ``_penalties``)
     # ------------------------------------------------------------------
-    def data_term(self, X, T, sample_weight, loss, grad=None, workspace=None, grad_scale=1.0):
+    def data_term(self, X, T, sample_weight, loss, grad=None, workspace=None, grad_scale=1.0, dropout=None):
         """The data term sum_i s_i loss_i / sum_i s_i on (X, T), and its gradient if ``grad`` is given.
 
         Parameters
@@ -223,12 +230,14 @@ class Network:
             ``grad`` receives ``grad_scale`` times the gradient. The factor
             multiplies the output deltas, so it costs nothing (plain SGD takes
             its step lr * g this way, see ``_optimizers.SGD``).
+        dropout : Dropout, optional
+            Masks of the hidden units for a training pass (``_dropout``).
 
         Returns
         -------
         value : float
         """
-        raw, inputs, saved = self.forward(X, workspace)
+        raw, inputs, saved = self.forward(X, workspace, dropout)
         delta = np.empty_like(raw) if workspace is None else workspace.delta[-1]
         per_sample = loss.value_and_gradient(T, raw, delta)
         if sample_weight is None:
@@ -238,7 +247,7 @@ class Network:
             weight = float(sample_weight.sum(dtype=np.float64))
             delta *= (sample_weight * (grad_scale / weight))[:, None]
         if grad is not None:
-            self.backward(inputs, saved, delta, grad, workspace)
+            self.backward(inputs, saved, delta, grad, workspace, dropout)
         return weighted_sum(per_sample, sample_weight) / weight
 
     def workspace(self, n_rows):

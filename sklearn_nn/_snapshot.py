@@ -24,7 +24,9 @@ own it has.
 
 import numpy as np
 
-_TRAINER_FIELDS = ("penalty", "optimizer", "opt_state", "clip_grad_norm", "n_updates", "n_samples_seen")
+_TRAINER_FIELDS = (
+    "penalty", "optimizer", "opt_state", "clip_grad_norm", "dropout", "n_updates", "n_samples_seen",
+)  # fmt: skip
 
 
 class Snapshot:

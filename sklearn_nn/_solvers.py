@@ -24,13 +24,18 @@ from ._step_rules import STEP_RULES
 from ._training import Plan
 
 
-def _refuse_clipping(estimator, what):
-    """Gradient clipping rescales the steps of an update rule; a line search takes its own."""
+def _refuse_stochastic_extras(estimator, trainer, what):
+    """A solver that searches along the exact J takes neither clipped steps nor a J made random by dropout."""
     if estimator.clip_grad_norm is not None:
         raise ValueError(
             f"clip_grad_norm={estimator.clip_grad_norm!r} rescales the steps of a first-order update "
             f"rule, and {what} chooses its own steps along the exact gradient: use clip_grad_norm=None "
             "with it, or a solver such as 'sgd' or 'adam' with a learning-rate schedule."
+        )
+    if trainer.dropout is not None:
+        raise ValueError(
+            f"dropout={estimator.dropout!r} makes every evaluation of J random, and {what} needs the "
+            "exact J: use dropout=0 with it, or a solver such as 'sgd' or 'adam' with a schedule."
         )
 
 
@@ -110,7 +115,9 @@ class FirstOrderSolver(Solver):
     def configure(self, estimator, trainer, n_rows):
         rule = self.step_rule(estimator, n_rows)
         if rule is not None:
-            _refuse_clipping(estimator, f"the step rule learning_rate={estimator.learning_rate!r}")
+            _refuse_stochastic_extras(
+                estimator, trainer, f"the step rule learning_rate={estimator.learning_rate!r}"
+            )
             trainer.set_optimizer(rule, None)
             return
         learning_rate = estimator.learning_rate
@@ -158,7 +165,7 @@ class LBFGSSolver(Solver):
     unit = "iteration"
 
     def configure(self, estimator, trainer, n_rows):
-        _refuse_clipping(estimator, "solver='lbfgs'")
+        _refuse_stochastic_extras(estimator, trainer, "solver='lbfgs'")
         trainer.set_optimizer(None, None)
 
     def plan(self, estimator, n_rows, *, incremental, monitor_validation):

@@ -40,6 +40,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._data import EpochBatches
+from ._dropout import Dropout
 from ._monitor import Monitor
 from ._objective import Objective
 from ._optimizers import clip_norm
@@ -306,6 +307,7 @@ class Trainer:
         self.net, self.loss, self.penalty = net, loss, penalty
         self.optimizer = self.schedule = self.opt_state = None
         self.clip_grad_norm = None
+        self.dropout = None  # the rate of each hidden layer (``_dropout``), None without dropout
         self.n_updates = 0
         self.n_samples_seen = 0
         self.monitor = None
@@ -314,7 +316,7 @@ class Trainer:
         if "penalty" not in state:  # saved by version 0.1.0: the penalty was its alpha
             state = dict(state)
             state["penalty"] = L2Penalty(state.pop("alpha", 0.0), state["net"].n_weights)
-        self.__dict__.update({"clip_grad_norm": None, **state})
+        self.__dict__.update({"clip_grad_norm": None, "dropout": None, **state})
 
     @property
     def objective(self):
@@ -443,6 +445,7 @@ class Trainer:
         epochs = EpochBatches(train, plan.batch_size, plan.shuffle)
         start_of_epoch = Snapshot(self)
         buffers = {"evals": 0, "updates": self.n_updates}  # work arrays by batch size, and counts
+        buffers["dropout"] = None if self.dropout is None else Dropout(self.dropout, rng)
         with deferred_sigint() as interrupt:
             try:
                 for _ in range(plan.max_epochs):
@@ -514,7 +517,13 @@ class Trainer:
         if self.optimizer.line_search:
             return self._search_pass(part, buffers)
         total, first_lr = 0.0, None
-        net, loss, optimizer = self.net, self.loss, self.optimizer
+        net, loss, optimizer, dropout, clip = (
+            self.net,
+            self.loss,
+            self.optimizer,
+            buffers["dropout"],
+            self.clip_grad_norm,
+        )
         params, n = net.params, part.n
         penalty_value = self.penalty.value(params, n)  # where the pass starts
         for X, T, sw in part.rows.batches(part.batch, part.order):
@@ -524,12 +533,12 @@ class Trainer:
             ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], net.workspace(X.shape[0]))
             lr = self.schedule(self.n_updates)
             scale = optimizer.gradient_scale(lr)
-            J = net.data_term(X, T, sw, loss, ws.grad, ws, scale) + penalty_value
+            J = net.data_term(X, T, sw, loss, ws.grad, ws, scale, dropout) + penalty_value
             if not math.isfinite(J):
                 return np.nan, first_lr
             first_lr = lr if first_lr is None else first_lr
-            if self.clip_grad_norm is not None:  # the gradient comes scaled by `scale`
-                clip_norm(ws.grad, self.clip_grad_norm * scale)
+            if clip is not None:  # the gradient comes scaled by `scale`
+                clip_norm(ws.grad, clip * scale)
             optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
             self.n_updates += 1
             total += J * batch_weight

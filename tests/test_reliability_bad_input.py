@@ -245,6 +245,8 @@ CASES = [
         r"'weight_init' parameter",
         MLPS,
     ),
+    Case("param-dropout-1", _fit_with_params(dropout=1.0), r"'dropout' parameter", MLPS),
+    Case("param-dropout-per-layer", _fit_with_params(dropout=[0.1, 0.2, 0.3]), "dropout has 3 rates", MLPS),
     Case(
         "param-learning_rate-unknown", _fit_with_params(learning_rate="linear"), r"'learning_rate' parameter"
     ),
