@@ -11,6 +11,7 @@ handling in ``RegressorGDMixin``; predictions come from the loss's link.
 """
 
 import dataclasses
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -397,7 +398,9 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         return state
 
     def __setstate__(self, state):
-        super().__setstate__(state)
+        # A model saved before a parameter existed gets its default (same behaviour as then).
+        defaults = {k: p.default for k, p in inspect.signature(type(self).__init__).parameters.items()}
+        super().__setstate__({**{k: v for k, v in defaults.items() if k != "self"}, **state})
         if "_trainer" in state:
             self.coefs_ = self._trainer.net.coefs
             self.intercepts_ = self._trainer.net.intercepts

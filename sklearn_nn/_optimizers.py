@@ -177,7 +177,9 @@ class AdamW(Adam):
     The weights first decay with the schedule's rate, theta_W <- (1 - lr alpha / n) theta_W
     (the L2 penalty's own step, biases untouched), then Adam steps on the
     data term's gradient alone. J is unchanged, so ``loss_`` still reports
-    it; with ``alpha=0`` the step is Adam's, bit for bit.
+    it; with ``alpha=0`` the step is Adam's, bit for bit. The decay is not
+    scaled by Adam's denominator, so AdamW settles where it balances Adam's
+    step, not at the minimum of J (that is the point of decoupling).
     """
 
     def step(self, params, grad, state, lr, penalty=None, n=1.0):
