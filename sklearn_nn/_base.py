@@ -32,7 +32,7 @@ from ._data import Rows, Stream, check_rows, split_validation
 from ._losses import REGRESSION_LOSSES, SIGMOID_LOSSES, SOFTMAX_LOSSES
 from ._network import Network
 from ._optimizers import OPTIMIZER_PARAMETERS
-from ._penalties import make_penalty
+from ._penalties import PENALTY_PARAMETERS, make_penalty
 from ._snapshot import Snapshot
 from ._solvers import LEARNING_RATES, SOLVERS
 from ._targets import ClassEncoding, distinct_labels, is_multilabel
@@ -111,7 +111,6 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "solver": [StrOptions(set(SOLVERS))],
-        "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto", "full"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions(LEARNING_RATES), callable],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -131,6 +130,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         "scoring": [None, str, callable],
         "restore_best_weights": ["boolean"],
         **OPTIMIZER_PARAMETERS,
+        **PENALTY_PARAMETERS,
     }
 
     # ------------------------------------------------------------------

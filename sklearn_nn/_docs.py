@@ -55,6 +55,16 @@ alpha : float, default={alpha}
     Strength of the L2 penalty alpha / (2 n) * sum ||W||^2, with n the sum
     of the training sample weights; biases are not penalised. With this
     scaling ``alpha = 1 / C`` of scikit-learn's ``LogisticRegression``.""",
+    "l1_ratio": """
+l1_ratio : float in [0, 1], default=0.0
+    The elastic-net mix rho of the penalty: with it the penalty is
+    alpha / n * [(1 - rho) / 2 ||W||^2 + rho ||W||_1], so ``alpha = 1 / C``
+    gives the optimum of scikit-learn's ``LogisticRegression(C=C,
+    l1_ratio=rho)``. The L1 part is applied by a proximal step (soft
+    thresholding), so weights reach exact zeros: after each update of
+    ``solver='sgd'`` (proximal SGD, with or without momentum) and inside the
+    full-batch step rules (ISTA, FISTA, SpaRSA); ``'adam'``, ``'adamw'``,
+    ``'rmsprop'``, ``'adagrad'`` and ``'lbfgs'`` refuse ``l1_ratio > 0``.""",
     "fit_intercept": """
 fit_intercept : bool, default=True
     Whether to learn the intercepts; if False they stay at zero.""",

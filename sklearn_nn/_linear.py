@@ -20,6 +20,7 @@ from ._losses import SIGMOID_LOSSES
 _LINEAR_PARAMETERS = [
     "loss_classifier",
     "alpha",
+    "l1_ratio",
     "fit_intercept",
     "solver",
     "batch_size",
@@ -75,6 +76,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         loss="log_loss",
         *,
         alpha=1.0,
+        l1_ratio=0.0,
         fit_intercept=True,
         solver="sgd",
         batch_size="full",
@@ -106,6 +108,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
     ):
         self.loss = loss
         self.alpha = alpha
+        self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.batch_size = batch_size

@@ -24,6 +24,7 @@ _MLP_PARAMETERS = [
     "dropout",
     "solver",
     "alpha",
+    "l1_ratio",
     "batch_size",
     "learning_rate",
     "learning_rate_init",
@@ -144,6 +145,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         dropout=0.0,
         solver="adam",
         alpha=0.0001,
+        l1_ratio=0.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -178,6 +180,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         self.loss = loss
         self.solver = solver
         self.alpha = alpha
+        self.l1_ratio = l1_ratio
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -253,6 +256,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         dropout=0.0,
         solver="adam",
         alpha=0.0001,
+        l1_ratio=0.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -287,6 +291,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         self.dropout = dropout
         self.solver = solver
         self.alpha = alpha
+        self.l1_ratio = l1_ratio
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init

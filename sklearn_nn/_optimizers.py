@@ -25,6 +25,7 @@ entry in ``OPTIMIZERS``; the solver registry (``_solvers``) makes it a
 ``solver``.
 """
 
+import math
 from numbers import Real
 
 import numpy as np
@@ -55,6 +56,8 @@ class Optimizer:
 
     line_search = False
     takes_step_rules = False
+    #: Whether the rule applies a proximal penalty (L1) after its steps; only plain steps can.
+    takes_proximal = False
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -83,6 +86,7 @@ class SGD(Optimizer):
     """
 
     takes_step_rules = True
+    takes_proximal = True
 
     def __init__(self, momentum=0.0, nesterov=False):
         self.momentum = momentum
@@ -107,17 +111,19 @@ class SGD(Optimizer):
             if penalty is not None:  # theta - lr (g + grad P) = (penalty's step) - lr g
                 penalty.step(params, lr, n)
             params -= step
-            return
-        if penalty is not None:
-            penalty.add_gradient(step, params, n, lr)
-        v = state["velocity"]
-        v *= self.momentum
-        v -= step
-        if self.nesterov:
-            params -= step
-            params += np.multiply(v, self.momentum, out=grad)
         else:
-            params += v
+            if penalty is not None:
+                penalty.add_gradient(step, params, n, lr)
+            v = state["velocity"]
+            v *= self.momentum
+            v -= step
+            if self.nesterov:
+                params -= step
+                params += np.multiply(v, self.momentum, out=grad)
+            else:
+                params += v
+        if penalty is not None and penalty.proximal:  # the L1 part: soft thresholding at rate lr
+            penalty.prox(params, lr, n)
 
 
 class Adam(Optimizer):
@@ -162,8 +168,10 @@ class Adam(Optimizer):
         grad *= grad
         v_sum *= b2
         v_sum += grad
-        root = np.sqrt(1.0 - b2)
-        step_size = lr * np.sqrt(1.0 - b2**t) / (1.0 - b1**t) * (1.0 - b1) / root
+        # Python floats, not NumPy float64 scalars: with NumPy 2 a float64 scalar would run the
+        # float32 buffers' passes below in float64 (twice as slow).
+        root = math.sqrt(1.0 - b2)
+        step_size = float(lr * math.sqrt(1.0 - b2**t) / (1.0 - b1**t) * (1.0 - b1) / root)
         update = np.sqrt(v_sum, out=grad)
         update += self.epsilon / root
         np.divide(m_sum, update, out=update)

@@ -120,6 +120,12 @@ class FirstOrderSolver(Solver):
             )
             trainer.set_optimizer(rule, None)
             return
+        if trainer.penalty.proximal and not self.rule.takes_proximal:
+            raise ValueError(
+                f"l1_ratio={estimator.l1_ratio!r} needs a proximal step after each update, which "
+                f"solver={self.name!r} does not take (it rescales its steps per coordinate): use "
+                "solver='sgd', or l1_ratio=0."
+            )
         learning_rate = estimator.learning_rate
         schedule = make_schedule(
             "constant" if learning_rate in STEP_RULES else learning_rate,
@@ -166,6 +172,12 @@ class LBFGSSolver(Solver):
 
     def configure(self, estimator, trainer, n_rows):
         _refuse_stochastic_extras(estimator, trainer, "solver='lbfgs'")
+        if trainer.penalty.proximal:
+            raise ValueError(
+                f"solver='lbfgs' minimises a smooth J and l1_ratio={estimator.l1_ratio!r} adds an L1 "
+                "part: use l1_ratio=0 with it, or solver='sgd' (the linear models' default step rule "
+                "takes proximal steps)."
+            )
         trainer.set_optimizer(None, None)
 
     def plan(self, estimator, n_rows, *, incremental, monitor_validation):

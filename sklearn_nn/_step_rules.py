@@ -21,10 +21,16 @@ the optimizer state, so ``warm_start`` and ``partial_fit`` continue from it;
 everything else (the cached J and gradient, the memory, momentum) belongs to
 one call, because the data may change between calls.
 
-The rules work on the whole smooth J, the L2 penalty included (its gradient
-is added to the data term's): ``evaluate(grad)`` returns J at the current
-parameters and writes grad J into ``grad`` (or only the value when ``grad``
-is None).
+The rules work on the whole J, the L2 penalty included (its gradient is
+added to the data term's): ``evaluate(grad)`` (a ``FullBatch``) returns J
+at the current parameters and writes grad J into ``grad`` (or only the
+value when ``grad`` is None). With an L1 part (``l1_ratio > 0``) the trial
+points are proximal steps prox(x - a g), g the smooth part's gradient, and
+the sufficient decrease is measured on the move: J(x+) <= J_ref - c
+||x+ - x||^2 / a (SpaRSA, Wright, Nowak and Figueiredo 2009), which is
+Armijo's condition when there is no prox; the stopping rule measures the
+minimum-norm subgradient. Backtracking is then ISTA, with momentum FISTA,
+and Barzilai-Borwein SpaRSA.
 
 Adding a step rule means one class here (``from_estimator``, ``iterate``)
 and one entry in ``STEP_RULES``; the estimators' ``learning_rate`` accepts
@@ -44,9 +50,32 @@ MAX_STEP = 1e10
 ROUNDING = 4 * np.finfo(np.float64).eps
 
 
-def max_abs(values, scratch):
-    """max |values| (0 for none), with ``scratch`` (like values) as work space."""
-    return float(np.abs(values, out=scratch).max(initial=0.0))
+class FullBatch:
+    """J on the whole training set, as a step rule sees it.
+
+    Called with a gradient buffer (or None) it returns J at the current
+    parameters and writes the gradient of J's smooth part; ``prox`` applies
+    the proximal step of a non-smooth penalty part (L1) and ``stationarity``
+    measures how far the parameters are from a minimum: max |grad J| for a
+    smooth J, the largest component of the minimum-norm subgradient
+    otherwise. ``n_evals`` counts the calls.
+    """
+
+    def __init__(self, objective, X, T, sample_weight, n, workspace):
+        self.objective, self.X, self.T, self.sample_weight = objective, X, T, sample_weight
+        self.n, self.workspace, self.n_evals = n, workspace, 0
+        self.penalty = objective.penalty
+        self.proximal = self.penalty.active and self.penalty.proximal
+
+    def __call__(self, grad):
+        self.n_evals += 1
+        return self.objective.value(self.X, self.T, self.sample_weight, self.n, grad, self.workspace)
+
+    def prox(self, params, step):
+        self.penalty.prox(params, step, self.n)
+
+    def stationarity(self, params, grad, out):
+        return self.penalty.stationarity(params, grad, self.n, out)
 
 
 class Step:
@@ -84,7 +113,7 @@ class StepRule(Optimizer):
     def start(self, params):
         """The work arrays of one call (the current J and gradient are not known yet)."""
         return {"J": None, "grad": np.empty_like(params), "trial_grad": np.empty_like(params),
-                "origin": np.empty_like(params)}  # fmt: skip
+                "origin": np.empty_like(params), "d": np.empty_like(params)}  # fmt: skip
 
     def iterate(self, evaluate, params, state, work):  # pragma: no cover - interface
         """One iteration from ``params`` (updated in place): a ``Step``, or None when no step was accepted."""
@@ -96,10 +125,14 @@ class StepRule(Optimizer):
             work["J"] = evaluate(work["grad"])
         return work["J"], work["grad"]
 
-    def _search(self, evaluate, params, origin, direction, step, bound, grad):
+    def _search(self, evaluate, params, origin, direction, step, bound, grad, scratch):
         """Backtrack from ``step`` until J(origin - step * g) <= bound - c step ||g||^2, g = ``direction``.
 
-        ``grad`` receives the gradient at the trial (None: the value only).
+        With a proximal penalty part (``evaluate.proximal``) the trial is
+        prox(origin - step g) and the condition J <= bound - c ||d||^2 / step,
+        d the trial's move (the same test when there is no prox: d = -step g).
+        ``grad`` receives the gradient at the trial (None: the value only);
+        ``scratch`` is work space like the parameters.
         A rule with ``within_rounding`` accepts a trial that misses the
         condition by no more than the rounding of J. Returns (J, step) of the
         accepted trial, or (None, step) with ``params`` back at ``origin``
@@ -114,8 +147,13 @@ class StepRule(Optimizer):
         for _ in range(self.max_trials):
             np.multiply(direction, -step, out=params)
             params += origin
+            if evaluate.proximal:
+                evaluate.prox(params, step)
+                d = np.subtract(params, origin, out=scratch)
+                decrease = self.armijo * float(d @ d) / step
+            else:
+                decrease = self.armijo * step * slope
             J = evaluate(grad)
-            decrease = self.armijo * step * slope
             if math.isfinite(J) and J <= bound - decrease + slack:
                 return J, step
             if (math.isfinite(J) and decrease <= rounding and J <= bound + rounding) or np.array_equal(
@@ -177,12 +215,12 @@ class Backtracking(StepRule):
         origin, trial_grad = work["origin"], work["trial_grad"]
         np.copyto(origin, params)
         step = state["step"]
-        J_new, accepted = self._search(evaluate, params, origin, grad, step, J, trial_grad)
+        J_new, accepted = self._search(evaluate, params, origin, grad, step, J, trial_grad, work["d"])
         if J_new is None:
             return None
         state["step"] = min(accepted * self.grow, MAX_STEP) if accepted == step else accepted
         work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
-        return Step(J_new, accepted, max_abs(trial_grad, work["origin"]))
+        return Step(J_new, accepted, evaluate.stationarity(params, trial_grad, work["d"]))
 
     def _accelerated(self, evaluate, params, state, work):
         """One FISTA step with backtracking and the two restarts (see the class docstring)."""
@@ -204,20 +242,25 @@ class Backtracking(StepRule):
         y = work["trial_grad"]  # scratch: the extrapolated point
         np.copyto(y, params)
         step = state["step"]
-        J_new, accepted = self._search(evaluate, params, y, grad, step, J_y, None)
+        d = work["d"]
+        J_new, accepted = self._search(evaluate, params, y, grad, step, J_y, None, d)
         restart = J_new is None or J_new > J_x
         if restart and beta > 0.0:  # a plain backtracking step from x instead
             np.copyto(params, origin)
+            np.copyto(y, origin)
             J_y = self._at_x(evaluate, work, J_x)
-            J_new, accepted = self._search(evaluate, params, origin, grad, step, J_x, None)
+            J_new, accepted = self._search(evaluate, params, origin, grad, step, J_x, None, d)
         if J_new is None:
             return None
-        # Restart the momentum when the step goes against the last one (or was replaced).
-        np.subtract(params, origin, out=y)
-        work["t"] = 1.0 if restart or float(grad @ y) > 0.0 else t_next
+        measure = evaluate.stationarity(y, grad, d)  # at the point the gradient was taken
+        # Restart the momentum when the step goes against the last one, (y - x_new).(x_new - x) > 0
+        # (g_y . (x_new - x) > 0 without a prox), or when it was replaced.
+        np.subtract(params, origin, out=d)
+        np.subtract(y, params, out=origin)
+        work["t"] = 1.0 if restart or float(origin @ d) > 0.0 else t_next
         state["step"] = min(accepted * self.grow, MAX_STEP) if accepted == step else accepted
         work["J"] = J_new
-        return Step(J_new, accepted, max_abs(grad, work["origin"]))
+        return Step(J_new, accepted, measure)
 
     @staticmethod
     def _at_x(evaluate, work, J_x):
@@ -272,20 +315,22 @@ class BarzilaiBorwein(StepRule):
             recent.append(J)
         np.copyto(origin, params)
         bound = max(recent)
-        J_new, accepted = self._search(evaluate, params, origin, grad, state["step"], bound, trial_grad)
+        J_new, accepted = self._search(
+            evaluate, params, origin, grad, state["step"], bound, trial_grad, work["d"]
+        )
         if J_new is None:
             return None
-        # s = -accepted * grad, so s.s = accepted^2 ||g||^2 and s.y = -accepted g.y.
+        s = np.subtract(params, origin, out=work["d"])  # the step taken (-accepted g without a prox)
         y = np.subtract(trial_grad, grad, out=origin)
-        sy, yy = -accepted * float(grad @ y), float(y @ y)
+        sy, yy = float(s @ y), float(y @ y)
         if sy > 0.0:
-            bb1, bb2 = accepted * accepted * float(grad @ grad) / sy, sy / yy
+            bb1, bb2 = float(s @ s) / sy, sy / yy
             state["step"] = min(bb2 if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
         else:
             state["step"] = accepted
         work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
         recent.append(J_new)
-        return Step(J_new, accepted, max_abs(trial_grad, work["origin"]))
+        return Step(J_new, accepted, evaluate.stationarity(params, trial_grad, work["d"]))
 
 
 #: Registry of the step rules, ``learning_rate`` name -> class (of ``solver='sgd'``, full batch).

@@ -46,6 +46,7 @@ from ._objective import Objective
 from ._optimizers import clip_norm
 from ._penalties import L2Penalty
 from ._snapshot import Snapshot
+from ._step_rules import FullBatch
 
 #: Why training stopped (the estimators' ``stop_reason_``).
 STOP_REASONS = {
@@ -557,13 +558,9 @@ class Trainer:
         X, T, sw = next(part.rows.batches(part.batch, part.order))
         ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], self.net.workspace(X.shape[0]))
         work = buffers.get("search") or buffers.setdefault("search", rule.start(params))
-        objective = self.objective
-
-        def evaluate(grad):
-            buffers["evals"] += 1
-            return objective.value(X, T, sw, n, grad, ws)
-
+        evaluate = FullBatch(self.objective, X, T, sw, n, ws)
         step = rule.iterate(evaluate, params, self.opt_state, work)
+        buffers["evals"] += evaluate.n_evals
         if step is None:
             buffers["stalled"] = (
                 "The line search found no step along the gradient that decreases J enough: the decrease "

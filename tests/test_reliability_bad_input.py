@@ -267,6 +267,12 @@ CASES = [
         "Could not split off a validation set with validation_fraction=0.0",
     ),
     Case("param-alpha-negative", _fit_with_params(alpha=-1.0), r"'alpha' parameter"),
+    Case("param-l1_ratio-above-1", _fit_with_params(l1_ratio=1.5), r"'l1_ratio' parameter"),
+    Case(
+        "param-l1_ratio-lbfgs",
+        _fit_with_params(solver="lbfgs", l1_ratio=0.5),
+        r"solver='lbfgs' minimises a smooth J and l1_ratio=0.5",
+    ),
     Case("param-momentum-above-1", _fit_with_params(momentum=1.5), r"'momentum' parameter"),
     Case(
         "param-rho-1",

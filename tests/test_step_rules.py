@@ -45,7 +45,16 @@ def optimum(est, X, y):
 # The rules on their own: every accepted trial passes its condition
 # ----------------------------------------------------------------------
 class Recorder:
-    """J and grad J of a logistic-regression objective in NumPy, recording every evaluation."""
+    """J and grad J of a logistic-regression objective in NumPy, recording every evaluation.
+
+    It offers what a rule asks of ``_step_rules.FullBatch``: a smooth J (no prox) and
+    max |grad J| as the stationarity measure.
+    """
+
+    proximal = False
+
+    def stationarity(self, params, grad, out):
+        return float(np.abs(grad).max())
 
     def __init__(self, X, y, alpha, params):
         self.X, self.y, self.alpha, self.params = X, y, alpha, params
