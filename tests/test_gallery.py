@@ -19,7 +19,12 @@ EXAMPLES = ROOT / "examples"
 PACKAGE = ROOT / "sklearn_nn"
 
 # The examples that take more than about 5 seconds on 2 cores.
-SLOW = {"plot_batch_modes.py", "plot_naive_bayes_vs_logistic.py", "plot_step_rules.py"}
+SLOW = {
+    "plot_batch_modes.py",
+    "plot_dropout.py",
+    "plot_naive_bayes_vs_logistic.py",
+    "plot_step_rules.py",
+}
 # Examples run by another test, and why.
 ELSEWHERE = {
     "plot_dask_grid_search.py": "tests/test_dask.py runs it as a script: it starts Dask worker processes",
@@ -47,7 +52,7 @@ def _from_the_package(record):
 
 
 def test_every_example_is_tested():
-    assert len(list(EXAMPLES.glob("plot_*.py"))) == 11
+    assert len(list(EXAMPLES.glob("plot_*.py"))) == 13
     assert set(ELSEWHERE) <= {path.name for path in EXAMPLES.glob("plot_*.py")}
     assert (EXAMPLES / "README.rst").is_file()
     assert SLOW <= {path.name for path in EXAMPLES.glob("plot_*.py")}
