@@ -12,6 +12,9 @@ work, and fit / floor is what the package's training loop adds.
   necessary NumPy calls: gathering the rows, the GEMMs, bias adds and ReLU,
   the softmax log-loss, the backward GEMMs and derivatives, and our
   optimizer's step with the L2 penalty.
+- ``UpdateStep`` (section ``optimizers``, second table): one update rule's
+  step with the L2 penalty on the W1 network's flat buffer, alone: the
+  least work of the update part of an update.
 - ``gemv_pairs`` (section ``linear``, part a): the two-GEMV bound of a
   full-batch logistic epoch, one ``X @ w`` and one ``X.T @ r``.
 - ``least_epochs`` (section ``linear``, part a): the least full-batch logistic
@@ -24,7 +27,10 @@ public estimators is in this module, for whoever adapts them to a new engine:
 ``n_weights``, ``workspace`` and its ``z``, ``delta``, ``grad_views``,
 ``grad``, ``deltas_are_bias_gradients``), ``matmul_into``, ``SOFTMAX_LOSSES``
 and ``SIGMOID_LOSSES`` (``value_and_gradient``), ``SGD`` / ``Adam``
-(``init``, ``gradient_scale``, ``step(..., penalty, n)``) and ``L2Penalty``. The code inside the
+(``init``, ``gradient_scale``, ``step(..., penalty, n)``), every class of
+``OPTIMIZERS`` (``from_estimator``, ``init``, ``step(..., penalty, n)``; the
+registry's names are also read by ``workloads/optimizers.py``) and
+``L2Penalty``. The code inside the
 timed loops is kept call for call as measured for ``RESULTS.md``.
 """
 
@@ -34,9 +40,10 @@ import numpy as np
 from harness import timed
 from workloads.w1 import ALPHA, LAYERS, N_CLASSES, N_FEATURES
 
+from sklearn_nn import MLPClassifierScratch
 from sklearn_nn._losses import SIGMOID_LOSSES, SOFTMAX_LOSSES
 from sklearn_nn._network import Network, matmul_into
-from sklearn_nn._optimizers import SGD, Adam
+from sklearn_nn._optimizers import OPTIMIZERS, SGD, Adam
 from sklearn_nn._penalties import L2Penalty
 
 
@@ -171,6 +178,40 @@ class MinimalEpoch:
             )
             update += t14 - t13
         return products, elementwise, update
+
+
+class UpdateStep:
+    """One update rule's step alone, with the L2 penalty, on the W1 network's flat buffer.
+
+    The optimizer is the one a default ``MLPClassifierScratch(solver=solver)``
+    makes (``from_estimator``); the gradient is a fixed random vector, copied
+    into the gradient buffer before each step (untimed: a step may overwrite
+    it), and the penalty's n is 200. What a step costs does not depend on
+    the values, so this is the update part of one W1 update at any batch size.
+    """
+
+    def __init__(self, solver, dtype, seed=0):
+        self.net = Network(LAYERS, "relu", dtype)
+        self.net.init_glorot(np.random.RandomState(seed))
+        rng = np.random.default_rng(seed)
+        self.source = (1e-3 * rng.standard_normal(self.net.params.shape)).astype(dtype)
+        self.grad = np.empty_like(self.source)
+        self.optimizer = OPTIMIZERS[solver].from_estimator(MLPClassifierScratch(solver=solver))
+        self.state = self.optimizer.init(self.net.params)
+        self.penalty = L2Penalty(ALPHA, self.net.n_weights)
+
+    def run(self, count):
+        """Seconds of ``count`` steps, each timed on its own."""
+        clock = time.perf_counter
+        params, grad, source = self.net.params, self.grad, self.source
+        step, state, penalty = self.optimizer.step, self.state, self.penalty
+        total = 0.0
+        for _ in range(count):
+            np.copyto(grad, source)
+            t0 = clock()
+            step(params, grad, state, 1e-3, penalty, 200.0)
+            total += clock() - t0
+        return total
 
 
 # ----------------------------------------------------------------------

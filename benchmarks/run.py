@@ -32,6 +32,10 @@ Sections (details and formulas in each module's docstring):
   scikit-learn's ``LogisticRegression()``: relative gap to J* (the package's
   tight L-BFGS, checked against scikit-learn's), ConvergenceWarnings, wall
   time ratios and their geometric mean.
+- ``optimizers`` (bench_optimizers): seconds per update of the W1 fit with
+  every optimizer of ``sklearn_nn._optimizers.OPTIMIZERS`` at batch 1, 32
+  and 200, float64 / float32, and the ratio to Adam's; each rule's update
+  step alone. Informational: no target.
 
 Modules:
 
@@ -39,12 +43,14 @@ Modules:
   sections, targets and their status, the machine description;
 - ``workloads/``: the sizes of every mode (``settings.py``) and, per section,
   the data sets, shapes and systems under test (``w1.py``, ``linear.py``,
-  ``memory.py``, ``optimum.py``);
+  ``memory.py``, ``optimum.py``, ``optimizers.py``);
 - ``floors.py``: the least NumPy work of each workload (``MinimalEpoch``, the
-  GEMM loop, the two-GEMV bound and the least logistic epoch), with every
-  call into the package's internals that the floors make;
+  GEMM loop, the two-GEMV bound, the least logistic epoch and the update
+  step alone), with every call into the package's internals that the floors
+  make;
 - ``bench_mlp.py``, ``bench_gflops.py``, ``bench_linear.py``,
-  ``bench_memory.py``, ``bench_optimum.py``: the sections, which combine the
+  ``bench_memory.py``, ``bench_optimum.py``, ``bench_optimizers.py``: the
+  sections, which combine the
   three into tables and targets;
 - ``run.py`` (this script): the command line, the thread limits, the targets
   table and the report.
@@ -73,7 +79,7 @@ if str(ROOT) not in sys.path:  # benchmark the package of this checkout
 from harness import Table, import_torch, log, machine_rows, status  # noqa: E402
 from workloads.settings import make_settings  # noqa: E402
 
-SECTIONS = ("w1", "gflops", "linear", "memory", "optimum")
+SECTIONS = ("w1", "gflops", "linear", "memory", "optimum", "optimizers")
 
 # key -> (what, target), in the order of the report's targets table.
 TARGETS = {
@@ -240,6 +246,7 @@ def section_runners():
     from bench_linear import run_linear
     from bench_memory import run_memory
     from bench_mlp import run_w1
+    from bench_optimizers import run_optimizers
     from bench_optimum import run_optimum
 
     return {
@@ -248,6 +255,7 @@ def section_runners():
         "linear": lambda settings, torch: run_linear(settings),
         "memory": lambda settings, torch: run_memory(settings),
         "optimum": lambda settings, torch: run_optimum(settings),
+        "optimizers": lambda settings, torch: run_optimizers(settings),
     }
 
 

@@ -32,7 +32,7 @@ SKIPPED = "torch not installed: column skipped"
 
 # The report's sections with tables.
 SECTIONS = ["Machine", "Targets", "W1 epoch time", "GFLOP/s", "Linear models", "Memory"]
-SECTIONS += ["Default linear fits to the optimum"]
+SECTIONS += ["Default linear fits to the optimum", "Optimizers: cost per update"]
 
 
 def _is_number(cell):
@@ -316,3 +316,31 @@ def test_merge_report_replaces_one_section_and_its_targets():
     # Merging again replaces the section instead of adding a second one.
     again = run.merge_report(merged, [section], "Merged again.")
     assert again.count("## Default linear fits to the optimum") == 1
+
+
+@pytest.mark.slow
+def test_optimizers_tables(smoke_run):
+    """Every optimizer of the registry at batch 1, 32 and 200 in both dtypes, next to Adam's."""
+    from sklearn_nn._optimizers import OPTIMIZERS
+
+    report, _ = smoke_run
+    fits, steps = _tables(_sections(report)["Optimizers: cost per update"])
+    columns, rows = fits
+    assert columns == ["optimizer", "batch", "dtype", "updates timed", "s/update", "ratio to adam"]
+    assert len(rows) == len(OPTIMIZERS) * 3 * 2
+    assert set(_column(fits, "optimizer")) == set(OPTIMIZERS)
+    assert {cell.split()[0] for cell in _column(fits, "batch")} == {"1", "32", "200"}
+    for row in rows:
+        cells = dict(zip(columns, row))
+        assert int(cells["updates timed"]) > 0 and float(cells["s/update"]) > 0, row
+        if cells["optimizer"] == "adam":
+            assert cells["ratio to adam"] == "1.000"
+        assert float(cells["ratio to adam"]) > 0
+    # updates = n_iter_ x ceil(rows / batch): one epoch of 20 rows at batch 1 makes 20
+    settings = _benchmark_module("workloads.settings").make_settings("smoke")
+    for row in rows:
+        batch = int(row[1].split()[0])
+        rows_, epochs = settings.optimizers_rows[batch], settings.optimizers_epochs[batch]
+        assert int(row[3]) == epochs * -(-rows_ // batch), row
+    assert len(steps[1]) == len(OPTIMIZERS) * 2
+    assert all(_is_number(c) and float(c) > 0 for c in _column(steps, "s/step"))

@@ -41,6 +41,13 @@ class Settings:
         Section optimum alternates ``repeats * opt_round_split`` rounds per
         row: its fits take milliseconds, so more, short rounds than the other
         sections.
+    optimizers_rows : dict
+        Training rows of the timed fits of section optimizers, keyed by batch
+        size (1, 32, 200): the first rows of the W1 training set.
+    optimizers_epochs : dict
+        Epochs of those fits, keyed by batch size.
+    optimizers_steps : int
+        Timed update steps per round of the update-step-alone table.
     """
 
     mode: str
@@ -57,6 +64,9 @@ class Settings:
     mem_rows: int
     opt_samples: dict = field(hash=False)
     opt_round_split: int
+    optimizers_rows: dict = field(hash=False)
+    optimizers_epochs: dict = field(hash=False)
+    optimizers_steps: int
 
 
 MODES = {
@@ -73,6 +83,9 @@ MODES = {
         mem_rows=262144,
         opt_samples={"binary": 20000, "5-class": 5000},
         opt_round_split=5,
+        optimizers_rows={1: 1000, 32: 8000, 200: 20000},
+        optimizers_epochs={1: 1, 32: 2, 200: 2},
+        optimizers_steps=2000,
     ),
     "quick": dict(
         repeats=3,
@@ -87,6 +100,9 @@ MODES = {
         mem_rows=26214,
         opt_samples={"binary": 20000, "5-class": 5000},
         opt_round_split=3,
+        optimizers_rows={1: 300, 32: 4000, 200: 10000},
+        optimizers_epochs={1: 1, 32: 1, 200: 1},
+        optimizers_steps=500,
     ),
     "smoke": dict(
         repeats=1,
@@ -101,6 +117,9 @@ MODES = {
         mem_rows=2621,
         opt_samples={"binary": 2000, "5-class": 1000},
         opt_round_split=1,
+        optimizers_rows={1: 20, 32: 500, 200: 1000},
+        optimizers_epochs={1: 1, 32: 1, 200: 1},
+        optimizers_steps=20,
     ),
 }
 
