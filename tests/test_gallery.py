@@ -23,6 +23,7 @@ SLOW = {
     "plot_batch_modes.py",
     "plot_dropout.py",
     "plot_naive_bayes_vs_logistic.py",
+    "plot_regularization_path.py",
     "plot_step_rules.py",
 }
 # Examples run by another test, and why.
@@ -52,7 +53,7 @@ def _from_the_package(record):
 
 
 def test_every_example_is_tested():
-    assert len(list(EXAMPLES.glob("plot_*.py"))) == 13
+    assert len(list(EXAMPLES.glob("plot_*.py"))) == 14
     assert set(ELSEWHERE) <= {path.name for path in EXAMPLES.glob("plot_*.py")}
     assert (EXAMPLES / "README.rst").is_file()
     assert SLOW <= {path.name for path in EXAMPLES.glob("plot_*.py")}
