@@ -518,13 +518,8 @@ class Trainer:
         if self.optimizer.line_search:
             return self._search_pass(part, buffers)
         total, first_lr = 0.0, None
-        net, loss, optimizer, dropout, clip = (
-            self.net,
-            self.loss,
-            self.optimizer,
-            buffers["dropout"],
-            self.clip_grad_norm,
-        )
+        net, loss, optimizer = self.net, self.loss, self.optimizer
+        dropout, clip = buffers["dropout"], self.clip_grad_norm
         params, n = net.params, part.n
         penalty_value = self.penalty.value(params, n)  # where the pass starts
         for X, T, sw in part.rows.batches(part.batch, part.order):
