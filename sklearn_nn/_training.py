@@ -481,9 +481,11 @@ class Trainer:
         if session.outcome.reason == "line_search":
             warn_caller(session.outcome.message, ConvergenceWarning)
         if session.outcome.reason == "max_iter":
+            searched = plan.gtol is not None and buffers.get("grad_max") is not None
+            detail = f" (max |grad J| = {buffers['grad_max']:.3g} > tol)" if searched else ""
             warn_caller(
-                f"Stochastic Optimizer: Maximum iterations ({plan.max_epochs}) reached "
-                "and the optimization hasn't converged yet.",
+                f"{'' if searched else 'Stochastic Optimizer: '}Maximum iterations ({plan.max_epochs}) "
+                f"reached and the optimization hasn't converged yet{detail}.",
                 ConvergenceWarning,
             )
         return session.outcome

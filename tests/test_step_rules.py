@@ -237,7 +237,9 @@ def test_warm_start_continues_to_the_optimum(rule, momentum):
     X, y = DATA["wine"]
     kw = dict(learning_rate=rule, momentum=momentum, tol=1e-7)
     est = SoftmaxRegressionGD(max_iter=5, warm_start=True, **kw)
-    with pytest.warns(ConvergenceWarning):
+    with pytest.warns(
+        ConvergenceWarning, match=r"^Maximum iterations \(5\) .* \(max \|grad J\| = .* > tol\)"
+    ):
         est.fit(X, y)
     J5 = est.loss_
     est.set_params(max_iter=5000).fit(X, y)
