@@ -29,7 +29,7 @@ from harness import quiet, timed
 
 from sklearn_nn import MLPClassifierScratch
 from sklearn_nn._optimizers import OPTIMIZERS
-from workloads.w1 import ALPHA, HIDDEN
+from workloads.w1 import mlp_params
 
 #: The update rules under test, in the registry's order (the order they alternate).
 SOLVERS = tuple(OPTIMIZERS)
@@ -40,19 +40,12 @@ LEARNING_RATE = 1e-3
 
 
 def optimizer_params(solver, batch_size, epochs):
-    """Constructor parameters of ``MLPClassifierScratch`` for one timed fit."""
-    return dict(
-        hidden_layer_sizes=HIDDEN,
-        activation="relu",
-        solver=solver,
-        alpha=ALPHA,
-        batch_size=batch_size,
-        learning_rate_init=LEARNING_RATE,
-        max_iter=epochs,
-        tol=0.0,
-        n_iter_no_change=10**9,
-        random_state=0,
-    )
+    """Constructor parameters of ``MLPClassifierScratch`` for one timed fit: W1's, one rate for all.
+
+    Adam's W1 parameters (its beta_1, beta_2 and epsilon are the defaults), with ``solver`` and
+    the shared ``LEARNING_RATE``; 'sgd' keeps its default momentum.
+    """
+    return {**mlp_params("adam", batch_size, epochs), "solver": solver, "learning_rate_init": LEARNING_RATE}
 
 
 def fit_updates(params, X, y, seed=0):
