@@ -47,7 +47,8 @@ def atomic_write(path, mode="wb", encoding=None, newline=None):
     ...         raise RuntimeError("crash while writing")
     ... except RuntimeError:
     ...     pass
-    >>> open(target, encoding="utf-8").read(), sorted(os.listdir(folder))
+    >>> with open(target, encoding="utf-8") as f:
+    ...     f.read(), sorted(os.listdir(folder))
     ('first', ['report.txt'])
     """
     if mode not in ("wb", "w"):
