@@ -35,6 +35,7 @@ from ._optimizers import OPTIMIZER_PARAMETERS
 from ._penalties import PENALTY_PARAMETERS, make_penalty
 from ._snapshot import Snapshot
 from ._solvers import LEARNING_RATES, SOLVERS
+from ._state import from_plain, to_plain
 from ._targets import ClassEncoding, distinct_labels, is_multilabel
 from ._training import Session, Trainer, new_history, warn_caller
 
@@ -42,6 +43,13 @@ _DIVERGENCE_ADVICE = (
     "Try a smaller learning_rate_init (now {lr!r}) and scale the input, "
     "for example with sklearn.preprocessing.StandardScaler."
 )
+
+#: Fitted attributes that are the lists of ``history_`` under another name.
+_HISTORY_ALIASES = {
+    "loss_curve_": "loss",
+    "validation_scores_": "val_score",
+    "validation_loss_curve_": "val_loss",
+}
 
 
 def _stochastic(estimator):
@@ -395,15 +403,22 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         # are rebuilt from it on unpickling instead of being stored twice.
         state.pop("coefs_", None)
         state.pop("intercepts_", None)
-        return state
+        # The package's own objects (the trainer, the class encoding) in plain
+        # types, so that a skops file asks to trust only this estimator's class.
+        return to_plain(state)
 
     def __setstate__(self, state):
+        state = from_plain(state)
         # A model saved before a parameter existed gets its default (same behaviour as then).
         defaults = {k: p.default for k, p in inspect.signature(type(self).__init__).parameters.items()}
         super().__setstate__({**{k: v for k, v in defaults.items() if k != "self"}, **state})
         if "_trainer" in state:
             self.coefs_ = self._trainer.net.coefs
             self.intercepts_ = self._trainer.net.intercepts
+        history = state.get("history_")
+        for name, key in _HISTORY_ALIASES.items():  # the same lists as in history_, as after fit
+            if history is not None and state.get(name) is not None:
+                setattr(self, name, history[key])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
