@@ -64,24 +64,31 @@ def _stochastic(estimator):
 class _ChunkReader:
     """The chunks of every epoch of ``fit_stream``, checked and encoded like ``partial_fit``'s data.
 
-    ``source(rng)`` returns the raw chunks ``(X, y, sample_weight)`` of one
-    epoch. The first chunk is read first, alone, to build the model; the
-    first epoch then goes on with it. Called with the generator (as
-    ``Stream.chunks``), the reader returns the ``Rows`` of the next epoch. It
-    holds no chunk itself: one chunk at a time is in memory.
+    ``source(rng, resume)`` returns the raw chunks of one epoch as pairs
+    ``(index in the source, (X, y, sample_weight))`` and knows the epoch's
+    chunk ``order``. The first chunk is read first, alone, to build the
+    model; the first epoch then goes on with it. Called with the generator
+    (as ``Stream.chunks``), the reader returns the ``Rows`` of the next epoch.
+    It holds no chunk itself: one chunk at a time is in memory. With a
+    checkpoint, each chunk's digest is checked against the checkpoint's.
     """
 
-    def __init__(self, estimator, source, rng):
-        self.estimator, self.source = estimator, source
-        self.chunks = iter(source(rng))
-        self.pending = None
+    def __init__(self, estimator, source, rng, checkpoint=None):
+        self.estimator, self.source, self.rng, self.checkpoint = estimator, source, rng, checkpoint
+        self.chunks = self.pending = None
         self.n_read = 0
 
     def first(self):
-        chunk = next(self.chunks, None)
-        if chunk is None:
+        self.chunks = iter(self.source(self.rng))
+        item = next(self.chunks, None)
+        if item is None:
             raise ValueError("fit_stream got no chunks.")
-        return chunk
+        return self._check(item)
+
+    def _check(self, item):
+        if self.checkpoint is not None:
+            self.checkpoint.check_chunk(*item)
+        return item[1]
 
     def begin(self, first_rows):
         """The first epoch: the chunk already read, then the rest of its chunks."""
@@ -92,7 +99,8 @@ class _ChunkReader:
         del rows  # the first chunk is freed like the others once it is trained on
         yield from self._read(self.chunks, started=True)
 
-    def _prepare(self, chunk):
+    def _prepare(self, item):
+        chunk = self._check(item)
         self.n_read += 1
         return self.estimator._prepare_data(*chunk, None, None, None, False, True, None)[0]
 
@@ -102,11 +110,11 @@ class _ChunkReader:
         if self.n_read == start and not started:
             raise ValueError("fit_stream got no chunks for an epoch.")
 
-    def __call__(self, rng):
+    def __call__(self, rng, resume=None):
         if self.pending is not None:
             chunks, self.pending = self.pending, None
             return chunks
-        return self._read(self.source(rng))
+        return self._read(self.source(rng, resume), started=resume is not None)
 
 
 class BaseGD(CallbackSupportMixin, BaseEstimator):
@@ -191,37 +199,58 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         return self._fit_session(prepare, first_pass=first_pass, incremental=incremental)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def _fit_stream(self, source, rng, *, epochs, shuffle, classes=None, validation=None):
+    def _fit_stream(self, source, rng, *, epochs, shuffle, classes=None, validation=None, checkpoint=None):
         """Train for up to ``epochs`` epochs over chunks read anew in every epoch.
 
-        The engine of ``sklearn_nn.stream.fit_stream``. ``source(rng)`` returns
-        the chunks ``(X, y, sample_weight)`` of one epoch in that epoch's order.
-        Every chunk is checked and encoded like the data of ``partial_fit``; the
-        first one also builds the model (afresh unless ``warm_start``). Training
-        is ``fit``'s path over a ``Stream``: one history entry per epoch, the
-        same stopping rule, early stopping on the ``validation`` rows, and
-        ``rng`` shuffles chunks and rows.
+        The engine of ``sklearn_nn.stream.fit_stream``. ``source(rng, resume)``
+        returns the chunks ``(index, (X, y, sample_weight))`` of one epoch in
+        that epoch's order. Every chunk is checked and encoded like the data of
+        ``partial_fit``; the first one also builds the model (afresh unless
+        ``warm_start``). Training is ``fit``'s path over a ``Stream``: one
+        history entry per epoch, the same stopping rule, early stopping on the
+        ``validation`` rows, and ``rng`` shuffles chunks and rows. A
+        ``checkpoint`` (``_checkpoint.Checkpoint``) that holds a state puts it
+        back and training goes on from there; it is written after every chunk.
         """
-        first_pass = not hasattr(self, "_trainer") or not self.warm_start
+        resuming = checkpoint is not None and checkpoint.resuming
+        if resuming and checkpoint.finished:
+            checkpoint.restore_estimator(self)
+            return self
+        first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not resuming)
         X_val, y_val, sw_val = (*validation, None)[:3] if validation is not None else (None, None, None)
+        plan = dict(max_epochs=epochs, shuffle=shuffle, last_reason="epochs")
 
         def prepare():
-            reader = _ChunkReader(self, source, rng)
-            train, val = self._prepare_data(*reader.first(), X_val, y_val, sw_val, first_pass, True, classes)
-            if first_pass and classes is None and isinstance(self, ClassifierMixin):
-                if not self._encoding.multilabel:
-                    raise ValueError(
-                        "fit_stream needs classes= for a classifier: all the classes of the stream, "
-                        "which its first chunk may not show."
-                    )
-            self._build(train) if first_pass else self._check_compatible(train)
-            self._configure_solver(train.n_rows)
-            self._rng = rng
-            reader.begin(train)
-            plan = dict(max_epochs=epochs, shuffle=shuffle, last_reason="epochs")
-            return Stream(reader), val, (None, None, None), plan
+            reader = _ChunkReader(self, source, rng, checkpoint)
+            if resuming:
+                checkpoint.restore_estimator(self)
+                val = self._validation_rows(X_val, y_val, sw_val, self._trainer.net.dtype)
+            else:
+                val = self._start_stream(reader, (X_val, y_val, sw_val), classes, first_pass, rng)
+            stream = Stream(reader, checkpoint)
+            if checkpoint is not None:
+                checkpoint.bind(self, reader, stream)
+            return stream, val, (None, None, None), plan
 
-        return self._fit_session(prepare, first_pass=first_pass, incremental=False)
+        self._fit_session(prepare, first_pass=first_pass, incremental=False)
+        if checkpoint is not None and self.stop_reason_ != "interrupted":
+            checkpoint.write(finished=True)
+        return self
+
+    def _start_stream(self, reader, validation, classes, first_pass, rng):
+        """Read the first chunk, build (or check) the model from it; the validation rows."""
+        train, val = self._prepare_data(*reader.first(), *validation, first_pass, True, classes)
+        if first_pass and classes is None and isinstance(self, ClassifierMixin):
+            if not self._encoding.multilabel:
+                raise ValueError(
+                    "fit_stream needs classes= for a classifier: all the classes of the stream, "
+                    "which its first chunk may not show."
+                )
+        self._build(train) if first_pass else self._check_compatible(train)
+        self._configure_solver(train.n_rows)
+        self._rng = rng
+        reader.begin(train)
+        return val
 
     def _fit_session(self, prepare, *, first_pass, incremental):
         """Prepare, train and record one call; a failed call leaves the estimator as it was.
@@ -300,11 +329,14 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         train = Rows(X, T, sw, y)
         if train.weight <= 0:
             raise ValueError("Sample weights must contain at least one non-zero number.")
-        val = None
-        if X_val is not None:
-            Xv, yv, swv = check_rows(self, X_val, y_val, sample_weight_val, reset=False, dtype=X.dtype)
-            val = Rows(Xv, self._encode_validation_targets(yv, X.dtype), swv, yv)
-        return train, val
+        return train, self._validation_rows(X_val, y_val, sample_weight_val, X.dtype)
+
+    def _validation_rows(self, X_val, y_val, sample_weight_val, dtype):
+        """The explicit validation set as ``Rows`` of the training dtype, or None."""
+        if X_val is None:
+            return None
+        Xv, yv, swv = check_rows(self, X_val, y_val, sample_weight_val, reset=False, dtype=dtype)
+        return Rows(Xv, self._encode_validation_targets(yv, dtype), swv, yv)
 
     def _build(self, train):
         """Create and initialise the network, the loss and the penalty for a fresh fit."""

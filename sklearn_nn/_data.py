@@ -105,8 +105,12 @@ class Stream:
     Parameters
     ----------
     chunks : callable
-        ``chunks(rng)`` returns the ``Rows`` of one epoch, chunk after chunk,
-        in that epoch's order (``rng`` shuffles it).
+        ``chunks(rng, resume)`` returns the ``Rows`` of one epoch, chunk after
+        chunk, in that epoch's order (``rng`` shuffles it); ``resume`` is None
+        or ``(order, start)``: the epoch's chunk order, and the chunks of it
+        already done, from a checkpoint.
+    checkpoint : Checkpoint, optional
+        The checkpoint of ``fit_stream(checkpoint=...)`` (``_checkpoint``).
 
     Attributes
     ----------
@@ -121,10 +125,12 @@ class Stream:
 
     n_rows = float("inf")
 
-    def __init__(self, chunks):
+    def __init__(self, chunks, checkpoint=None):
         self.chunks = chunks
         self.weight = 0.0
         self.complete = False
+        self.checkpoint = checkpoint  # a ``_checkpoint.Checkpoint`` to write after every chunk, or None
+        self.resume = None  # where the next epoch starts: (chunk order, chunks done, weight so far)
 
 
 class Part(NamedTuple):
@@ -174,8 +180,9 @@ class EpochBatches:
                 self.order = self.order[rng.permutation(train.n_rows)]
             yield Part(train, self._batch(train.n_rows), self.order, self.n_total, self.n_total)
             return
-        weight = 0.0
-        for rows in train.chunks(rng):
+        resume, train.resume = train.resume, None
+        weight = 0.0 if resume is None else resume[2]
+        for rows in train.chunks(rng) if resume is None else train.chunks(rng, resume[:2]):
             m, w = rows.n_rows, rows.weight
             weight += w
             batch = self._batch(m)

@@ -86,6 +86,31 @@ class Snapshot:
         if self.history is not None:
             self.lengths = {key: len(values) for key, values in self.history.items()}
 
+    def plain(self):
+        """The training state of the last ``take`` as values (for a checkpoint; no generator, no owner)."""
+        return {
+            "params": self.params,
+            "counts": {name: self.fields[name] for name in ("n_updates", "n_samples_seen")},
+            "opt_values": self.opt_values,
+            "objects": {name: fields for name, (_, fields) in self.objects.items()},
+            "best": self.best,
+        }
+
+    def load_plain(self, plain):
+        """Make ``plain`` (from ``plain`` of an earlier snapshot) the state that ``restore`` puts back."""
+        np.copyto(self.params, plain["params"])
+        self.fields.update(plain["counts"])
+        for key, value in plain["opt_values"].items():
+            if isinstance(value, np.ndarray):
+                np.copyto(self.opt_values[key], value)
+            else:
+                self.opt_values[key] = value
+        for name, fields in plain["objects"].items():
+            self.objects[name][1].clear()
+            self.objects[name][1].update(fields)
+        if plain["best"] is not None:
+            self.best = self._copy("best", plain["best"])
+
     def restore(self):
         """Put back the state saved by the last ``take``."""
         if self.trainer is not None:

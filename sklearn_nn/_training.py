@@ -26,6 +26,7 @@ training is deferred to the end of the current update, so the model is never
 left half-updated.
 """
 
+import functools
 import math
 import os
 import signal
@@ -196,6 +197,17 @@ class Outcome:
                 float(np.nanmax(scores)) if np.isfinite(scores).any() else np.nan
             )
         return attributes
+
+
+@dataclass
+class EpochProgress:
+    """The running sums of an epoch in progress (``Trainer._epoch``), and its parts done."""
+
+    total: float = 0.0
+    weight: float = 0.0
+    n_rows: int = 0
+    first_lr: float | None = None
+    parts: int = 0
 
 
 def new_history():
@@ -442,19 +454,28 @@ class Trainer:
         Outcome
         """
         plan, params = session.plan, self.net.params
-        self.start(plan, fresh_monitor)
+        checkpoint = getattr(train, "checkpoint", None)  # a stream of fit_stream(checkpoint=...)
+        resuming = checkpoint is not None and checkpoint.resuming
+        self.start(plan, fresh_monitor and not resuming)
         epochs = EpochBatches(train, plan.batch_size, plan.shuffle)
         start_of_epoch = Snapshot(self)
         buffers = {"evals": 0, "updates": self.n_updates}  # work arrays by batch size, and counts
         buffers["dropout"] = None if self.dropout is None else Dropout(self.dropout, rng)
+        progress = None
+        if resuming:  # the position of the checkpoint: its epoch, chunk and running sums
+            progress, train.resume = checkpoint.restore_loop(train, session, start_of_epoch, buffers)
+        if checkpoint is not None:
+            buffers["after_part"] = functools.partial(checkpoint.after_part, session, start_of_epoch, buffers)
         with deferred_sigint() as interrupt:
             try:
-                for _ in range(plan.max_epochs):
+                for _ in range(plan.max_epochs - session.outcome.n_epochs):
                     if interrupt.requested:  # Ctrl-C after the last update of the previous epoch
                         break
-                    start_of_epoch.take()
+                    if progress is None:
+                        start_of_epoch.take()
                     session.tasks.begin()
-                    J, lr, n_rows = self._epoch(epochs(rng), buffers, interrupt)
+                    progress, epoch = None, progress or EpochProgress()
+                    J, lr, n_rows = self._epoch(epochs(rng), buffers, interrupt, epoch)
                     if interrupt.requested:  # first Ctrl-C: the last update is whole
                         break
                     if buffers.get("stalled"):
@@ -490,30 +511,34 @@ class Trainer:
             )
         return session.outcome
 
-    def _epoch(self, parts, buffers, interrupt):
+    def _epoch(self, parts, buffers, interrupt, progress):
         """One pass over the parts of an epoch: (mean batch objective, first rate, rows).
 
         The mean is weighted by the batches' sample weights, so a full batch
         reports J exactly. It is NaN when an objective was not finite; the
         epoch then ends before that update. No part is held while the next
-        one is read (a stream keeps one chunk in memory).
+        one is read (a stream keeps one chunk in memory). ``progress`` holds
+        the running sums (an ``EpochProgress``: empty, or a checkpoint's);
+        ``buffers['after_part']`` is told of each whole part.
         """
-        total = weight = 0.0
-        n_rows, first_lr = 0, None
         penalty = self.penalty if self.penalty.active else None
+        after_part = buffers.get("after_part")
         with np.errstate(over="ignore", invalid="ignore"):
             for part in parts:
-                weight += part.weight
-                n_rows += part.rows.n_rows
+                progress.weight += part.weight
+                progress.n_rows += part.rows.n_rows
                 part_total, lr = self._pass(part, penalty, buffers, interrupt)
                 del part
-                first_lr = lr if first_lr is None else first_lr
+                progress.first_lr = lr if progress.first_lr is None else progress.first_lr
                 if not math.isfinite(part_total):
-                    return np.nan, first_lr, n_rows
-                total += part_total
+                    return np.nan, progress.first_lr, progress.n_rows
+                progress.total += part_total
                 if interrupt.requested:
                     break
-        return total / weight, first_lr, n_rows
+                progress.parts += 1
+                if after_part is not None:
+                    after_part(progress)
+        return progress.total / progress.weight, progress.first_lr, progress.n_rows
 
     def _pass(self, part, penalty, buffers, interrupt):
         """The updates of one part: (sum of batch objectives times batch weights, first rate)."""

@@ -16,6 +16,8 @@ when the chunks are dask arrays.
 
 import collections.abc
 import functools
+import itertools
+import json
 import math
 import mmap
 import os
@@ -25,6 +27,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import unique_labels
 
+from ._checkpoint import Checkpoint, digest
 from ._solvers import SOLVERS
 
 __all__ = ["fit_stream"]
@@ -43,6 +46,8 @@ def fit_stream(
     chunk_size=None,
     shuffle=True,
     random_state=None,
+    checkpoint=None,
+    checkpoint_every=1,
 ):
     """Fit an estimator on data read chunk by chunk, for several epochs.
 
@@ -105,6 +110,21 @@ def fit_stream(
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling. None uses the estimator's ``random_state``, so
         a seeded estimator trains deterministically.
+    checkpoint : str or path-like, default=None
+        A file that holds the whole training state, written after every
+        ``checkpoint_every`` chunks and when training ends. Each write
+        replaces the file atomically, so a process killed at any moment
+        leaves a complete checkpoint. When the file exists, training resumes
+        from it (the estimator's fitted state is replaced by the
+        checkpoint's) and ends with the same bits as a run that was never
+        interrupted; a checkpoint of a finished call gives the fitted model
+        back without training. It must come from a call with the same
+        estimator parameters (``verbose`` aside), arguments and data: other
+        settings are refused when the file is read, a chunk that differs
+        from the one trained on when it is read. The file is NumPy's ``.npz``
+        and is read without pickle, so loading it runs no code.
+    checkpoint_every : int, default=1
+        Chunks between two writes of ``checkpoint``.
 
     Returns
     -------
@@ -196,23 +216,60 @@ def fit_stream(
             )
     rng = check_random_state(estimator.random_state if random_state is None else random_state)
     source = _source(chunks, chunk_size, shuffle, epochs)
+    if checkpoint is not None:
+        if (
+            not isinstance(checkpoint_every, Integral)
+            or isinstance(checkpoint_every, bool)
+            or checkpoint_every < 1
+        ):
+            raise ValueError(f"checkpoint_every must be an integer >= 1, got {checkpoint_every!r}.")
+        arguments = dict(epochs=epochs, classes=classes, chunk_size=chunk_size, shuffle=shuffle)
+        arguments.update(
+            random_state=random_state, validation=validation, source=type(source.chunks).__name__
+        )
+        checkpoint = Checkpoint(checkpoint, checkpoint_every, _settings(estimator, arguments))
     return estimator._fit_stream(
-        source, rng, epochs=epochs, shuffle=shuffle, classes=classes, validation=validation
+        source,
+        rng,
+        epochs=epochs,
+        shuffle=shuffle,
+        classes=classes,
+        validation=validation,
+        checkpoint=checkpoint,
     )
+
+
+def _settings(estimator, arguments):
+    """The estimator's parameters (``verbose`` aside) and the call's arguments as JSON values."""
+
+    def describe(value):
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        if isinstance(value, np.generic):
+            return value.item()
+        if isinstance(value, np.random.RandomState):
+            return "a RandomState instance"
+        name = getattr(value, "__qualname__", None)
+        return f"{type(value).__module__}.{type(value).__qualname__}" if name is None else name
+
+    params = {k: v for k, v in estimator.get_params(deep=False).items() if k != "verbose"}
+    validation = arguments.pop("validation")
+    arguments["validation"] = None if validation is None else digest(tuple(validation))
+    settings = {"estimator": type(estimator).__name__, **params, **arguments}
+    return json.loads(json.dumps(settings, default=describe))
 
 
 # ----------------------------------------------------------------------
 # Chunk sources: each is a function rng -> iterable of (X, y, sample_weight)
 # ----------------------------------------------------------------------
 def _source(chunks, chunk_size, shuffle, epochs):
-    """A function returning the chunks of one epoch, in that epoch's order."""
+    """The chunks of every epoch (a ``_Source``)."""
     if _is_array_tuple(chunks):
-        sequence = _array_chunks(chunks, chunk_size)
-        return functools.partial(_epoch, sequence, shuffle=shuffle)
+        return _Source(_array_chunks(chunks, chunk_size), shuffle)
     if chunk_size is not None:
         raise ValueError("chunk_size applies to a tuple of arrays (X, y) only.")
     if callable(chunks):
-        return lambda rng: _epoch(chunks(), rng, shuffle=shuffle)
+        return _Source(chunks, shuffle, call=True)
     if not isinstance(chunks, collections.abc.Iterable):
         raise TypeError(
             "chunks must be a tuple of arrays (X, y), a list of chunks, an iterable of chunks or a "
@@ -223,18 +280,36 @@ def _source(chunks, chunk_size, shuffle, epochs):
             "An iterator of chunks can be read only once: for several epochs pass a list, or a function "
             "that returns a fresh iterator for every epoch."
         )
-    return functools.partial(_epoch, chunks, shuffle=shuffle)
+    return _Source(chunks, shuffle)
 
 
-def _epoch(chunks, rng, *, shuffle):
-    """The chunks of one epoch, shuffled when they are a list or tuple.
+class _Source:
+    """The chunks of one epoch as pairs (index in the source, chunk), shuffled when they are a sequence.
 
-    The generators keep no chunk once it is handed on, so that a chunk is
-    freed before the next one is read.
+    Called with the generator (and, to resume an epoch, its chunk order and
+    the number of its chunks done), it returns a generator that keeps no
+    chunk once it is handed on, so that a chunk is freed before the next one
+    is read. ``order`` is the current epoch's order of a sequence (None for
+    an iterable, read in its own order: resuming skips its first chunks).
+    ``call``: ``chunks`` is a function returning the chunks of each epoch.
     """
-    if shuffle and isinstance(chunks, collections.abc.Sequence):
-        return (_read(chunks[i]) for i in rng.permutation(len(chunks)))
-    return map(_read, chunks)
+
+    def __init__(self, chunks, shuffle, call=False):
+        self.chunks, self.shuffle, self.call = chunks, shuffle, call
+        self.order = None
+
+    def __call__(self, rng, resume=None):
+        chunks = self.chunks() if self.call else self.chunks
+        order, start = (None, 0) if resume is None else resume
+        if isinstance(chunks, collections.abc.Sequence):
+            if order is None:
+                order = (
+                    rng.permutation(len(chunks)) if self.shuffle and resume is None else range(len(chunks))
+                )
+            self.order = [int(i) for i in order]
+            return ((i, _read(chunks[i])) for i in self.order[start:])
+        self.order = None
+        return ((i, _read(chunk)) for i, chunk in itertools.islice(enumerate(chunks), start, None))
 
 
 def _read(chunk):
