@@ -215,7 +215,7 @@ class Checkpoint:
     def restore_loop(self, stream, session, start_of_epoch, buffers):
         """The position of training: sets the stream, session, snapshot and counts; the epoch's progress."""
         meta, arrays = self.saved
-        loop = _decode(meta["loop"], arrays, {})
+        loop = _decode(meta["loop"], arrays, self.estimator.get_params(deep=False))
         stream.weight, stream.complete = loop["stream_weight"], loop["stream_complete"]
         session.outcome.n_epochs = loop["n_epochs"]
         buffers["evals"], buffers["updates"] = loop["evals"], loop["updates"]
