@@ -296,9 +296,10 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             self._trainer, train, session, self._rng, n_total=train.weight, incremental=incremental
         )
         tracks_best = SOLVERS[self.solver].stochastic
-        vars(self).update(
-            outcome.fitted_attributes(self.history_, self._trainer, val is not None, tracks_best)
-        )
+        attributes = outcome.fitted_attributes(self.history_, self._trainer, val is not None, tracks_best)
+        if plan.monitor_validation:  # scikit-learn's convention: see best_validation_score_
+            attributes["best_loss_"] = None
+        vars(self).update(attributes)
         return outcome
 
     def _check_diverged(self, outcome, restored=False):

@@ -232,8 +232,10 @@ intercepts_ : list of ndarray
 loss_ : float
     The objective J (mean weighted loss plus penalty) of the last epoch.""",
     "best_loss_": """
-best_loss_ : float
-    The smallest J over the recorded epochs.""",
+best_loss_ : float or None
+    The smallest J over the recorded epochs; None when early stopping watches
+    a validation score (``best_validation_score_`` holds the best one), as in
+    scikit-learn.""",
     "loss_curve_": """
 loss_curve_ : list of float
     J per epoch (L-BFGS: per iteration).""",

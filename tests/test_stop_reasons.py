@@ -1,5 +1,6 @@
 """stop_reason_: why the last call stopped, for every way a call can end."""
 
+import re
 import warnings
 
 import numpy as np
@@ -85,3 +86,27 @@ def test_every_reason_is_documented():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert SoftmaxRegressionGD().fit(X, Y).stop_reason_ in STOP_REASONS
+
+
+def test_best_loss_is_none_when_early_stopping_watches_a_score_as_in_scikit_learn():
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = MLPClassifierScratch(early_stopping=True, max_iter=30, random_state=0).fit(X, y)
+        theirs = MLPClassifier(early_stopping=True, max_iter=30, random_state=0).fit(X, y)
+        plain = MLPClassifierScratch(max_iter=30, random_state=0).fit(X, y, X_val=X[:20], y_val=y[:20])
+    assert ours.best_loss_ is None and theirs.best_loss_ is None
+    assert ours.best_validation_score_ == max(ours.validation_scores_)
+    assert plain.best_loss_ == min(plain.loss_curve_)  # a validation set without early stopping
+
+
+@pytest.mark.parametrize("labels", [np.array(["cat", "dog"]), np.array([True, False]), np.array([7, 3])])
+def test_a_class_too_small_to_stratify_is_named_by_the_user_s_label(labels):
+    X = np.random.RandomState(0).randn(30, 3)
+    y = labels[np.r_[0, np.ones(29, dtype=int)]]
+    with pytest.raises(
+        ValueError, match=re.escape(f"Classes with too few members are: {labels[:1].tolist()}")
+    ):
+        MLPClassifierScratch(early_stopping=True, max_iter=5).fit(X, y)
