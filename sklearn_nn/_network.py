@@ -145,7 +145,7 @@ class Network:
     # ------------------------------------------------------------------
     # Forward and backward passes
     # ------------------------------------------------------------------
-    def forward(self, X, workspace=None, dropout=None):
+    def forward(self, X, workspace=None, dropout=None, trace=None):
         """Raw output z of the last layer, plus what the backward pass needs.
 
         Parameters
@@ -157,6 +157,9 @@ class Network:
         dropout : Dropout, optional
             The masks of a training pass (``_dropout``); the next layer's
             input is then the dropped activation.
+        trace : dict of lists, optional
+            Receives a copy of every layer's pre-activation under ``"z"``
+            (``sklearn_nn.inspection.trace``).
 
         Returns
         -------
@@ -174,6 +177,8 @@ class Network:
             else:
                 z = matmul_into(a, W, workspace.z[layer])
             z += b
+            if trace is not None:
+                trace["z"].append(z.copy())
             if layer < last:
                 saved.append(act.forward(z))
                 z = z if dropout is None else dropout.apply(layer, z)
@@ -181,19 +186,22 @@ class Network:
             a = z
         return a, inputs, saved
 
-    def backward(self, inputs, saved, delta, grad, workspace=None, dropout=None):
+    def backward(self, inputs, saved, delta, grad, workspace=None, dropout=None, trace=None):
         """Backpropagate ``delta = dJ/dz_out`` and write dJ/dtheta into ``grad``.
 
         ``grad`` is a flat array laid out like ``params``; the penalty term is
         not included here. The deltas of the hidden layers go into
         ``workspace.delta`` when a workspace is given; ``dropout`` holds the
-        masks of the forward pass.
+        masks of the forward pass; ``trace["delta"]`` receives a copy of every
+        layer's delta, the input layer's first.
         """
         act = ACTIVATIONS[self.activation]
         own_buffer = workspace is not None and grad is workspace.grad
         gcoefs, gintercepts = self.unflatten(grad) if workspace is None else workspace.views(grad)
         sum_deltas = self.fit_intercept and not (own_buffer and workspace.deltas_are_bias_gradients)
         for layer in range(self.n_layers - 1, -1, -1):
+            if trace is not None:
+                trace["delta"].insert(0, delta.copy())
             matmul_into(inputs[layer].T, delta, gcoefs[layer])
             if sum_deltas:
                 column_sums(delta, gintercepts[layer], None if workspace is None else workspace.ones)
@@ -212,7 +220,9 @@ class Network:
     # ------------------------------------------------------------------
     # The data term of J (the penalty lives in ``_penalties``)
     # ------------------------------------------------------------------
-    def data_term(self, X, T, sample_weight, loss, grad=None, workspace=None, grad_scale=1.0, dropout=None):
+    def data_term(
+        self, X, T, sample_weight, loss, grad=None, workspace=None, grad_scale=1.0, dropout=None, trace=None
+    ):
         """The data term sum_i s_i loss_i / sum_i s_i on (X, T), and its gradient if ``grad`` is given.
 
         Parameters
@@ -232,12 +242,15 @@ class Network:
             its step lr * g this way, see ``_optimizers.SGD``).
         dropout : Dropout, optional
             Masks of the hidden units for a training pass (``_dropout``).
+        trace : dict of lists, optional
+            Receives the pre-activations ``"z"`` and deltas ``"delta"`` of
+            every layer (see ``forward`` and ``backward``).
 
         Returns
         -------
         value : float
         """
-        raw, inputs, saved = self.forward(X, workspace, dropout)
+        raw, inputs, saved = self.forward(X, workspace, dropout, trace)
         delta = np.empty_like(raw) if workspace is None else workspace.delta[-1]
         per_sample = loss.value_and_gradient(T, raw, delta)
         if sample_weight is None:
@@ -246,8 +259,10 @@ class Network:
         else:
             weight = float(sample_weight.sum(dtype=np.float64))
             delta *= (sample_weight * (grad_scale / weight))[:, None]
+        if trace is not None:
+            trace["inputs"], trace["per_sample"] = inputs, per_sample
         if grad is not None:
-            self.backward(inputs, saved, delta, grad, workspace, dropout)
+            self.backward(inputs, saved, delta, grad, workspace, dropout, trace)
         return weighted_sum(per_sample, sample_weight) / weight
 
     def workspace(self, n_rows):

@@ -73,6 +73,10 @@ class L2Penalty:
             k = self.n_weights
             grad[:k] += (scale * self.coefficient(n)) * params[:k]
 
+    def add_subgradient(self, grad, params, n):
+        """grad += a subgradient of the whole penalty: the gradient for L2 (see ``ElasticNetPenalty``)."""
+        self.add_gradient(grad, params, n)
+
     def step(self, params, lr, n):
         """A gradient step of rate ``lr`` on the penalty alone, in place.
 
@@ -130,6 +134,15 @@ class ElasticNetPenalty(L2Penalty):
     def value(self, params, n):
         W = params[: self.n_weights]
         return super().value(params, n) + self.l1 / n * float(np.abs(W).sum())
+
+    def add_subgradient(self, grad, params, n):
+        """grad += the smooth part's gradient + l1 / n * sign(W): the gradient where no weight is 0.
+
+        A zero weight gets sign 0, the subgradient of |w| at 0 nearest to 0.
+        """
+        self.add_gradient(grad, params, n)
+        k = self.n_weights
+        grad[:k] += (self.l1 / n) * np.sign(params[:k])
 
     def prox(self, params, lr, n):
         """Soft thresholding of the weights by lr * l1 / n, in place (biases untouched)."""
