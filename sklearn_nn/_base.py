@@ -145,6 +145,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "scoring": [None, str, callable],
         "restore_best_weights": ["boolean"],
+        "monitor_gradients": ["boolean"],
         **OPTIMIZER_PARAMETERS,
         **PENALTY_PARAMETERS,
     }
@@ -372,6 +373,7 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
         trainer = self._trainer
         trainer.penalty = make_penalty(self, trainer.net.n_weights)
         trainer.dropout = self._dropout_rates(trainer.net.n_layers - 1)
+        trainer.monitor_gradients = self.monitor_gradients
         SOLVERS[self.solver].configure(self, trainer, n_rows)
 
     def _check_compatible(self, train):

@@ -189,6 +189,15 @@ clip_grad_norm : float or None, default=None
     ``torch.nn.utils.clip_grad_norm_``); the L2 penalty's gradient is added
     after clipping. Not with ``solver='lbfgs'`` or the step rules, which
     choose their own steps (a ``ValueError`` says so).""",
+    "monitor_gradients": """
+monitor_gradients : bool, default=False
+    Whether every epoch records, per layer (input layer first), the mean L2
+    norm of the gradient of J with respect to the weights over the epoch's
+    updates in ``history_['grad_norm']``, and the mean norm of the weight
+    updates divided by the norm of the weights in
+    ``history_['update_ratio']`` (see ``LossCurveDisplay``'s gradient
+    panel and the user guide's "Looking inside"). Off, training does none of
+    this work.""",
     "n_iter_no_change": """
 n_iter_no_change : int or np.inf, default=10
     Patience: training stops (or ``'adaptive'`` cuts the rate) after more

@@ -15,6 +15,7 @@ import scipy.optimize
 import scipy.sparse as sp
 from sklearn.utils.optimize import _check_optimize_result
 
+from ._grad_norms import GradientNorms
 from ._snapshot import Snapshot
 from ._training import deferred_sigint
 
@@ -48,6 +49,11 @@ class LBFGSRun:
         self.session.outcome.n_fun_evals += 1
         with np.errstate(over="ignore", invalid="ignore"):
             J = self.objective.value(self.X, self.train.T, self.train.sample_weight, self.n_total, self.grad)
+        if self.session.gradient_norms is not None:  # the gradient at theta, for the iterate's record
+            self.last = (np.array(theta), self.grad.copy())
+            self.gradient_at_iterate = (
+                self.last[1] if self.gradient_at_iterate is None else self.gradient_at_iterate
+            )
         return J, self.grad.astype(np.float64)
 
     def _set(self, theta):
@@ -60,6 +66,8 @@ class LBFGSRun:
         trainer, session = self.trainer, self.session
         J = float(intermediate_result.fun)
         self._set(intermediate_result.x)
+        if session.gradient_norms is not None:
+            self._measure(intermediate_result.x)
         reason = trainer.check_divergence(session, J)
         if reason is None:
             self.accepted.take()
@@ -69,12 +77,26 @@ class LBFGSRun:
         if reason is not None or self.interrupt.requested:
             raise StopIteration  # SciPy ends the minimisation and returns its result
 
+    def _measure(self, x):
+        """``monitor_gradients``: the step from the last accepted iterate to x and the gradient there."""
+        gauge = self.session.gradient_norms
+        gauge.start(self.accepted.params)
+        gauge.gradient(self.gradient_at_iterate)
+        gauge.moved(self.params)
+        theta, grad = self.last
+        if not np.array_equal(theta, x):  # the last evaluation was not at x: evaluate there
+            grad = np.empty_like(self.params)
+            self.objective.value(self.X, self.train.T, self.train.sample_weight, self.n_total, grad)
+        self.gradient_at_iterate = grad
+
     def run(self):
         """Minimise; returns the session's ``Outcome``."""
         trainer, session, plan = self.trainer, self.session, self.session.plan
         previous_monitor = trainer.monitor  # the iterations get a record of this call only
         trainer.start(plan, fresh_monitor=True)
         self.accepted = Snapshot(trainer)  # the start, until an iterate is accepted
+        session.gradient_norms = GradientNorms(trainer.net) if trainer.monitor_gradients else None
+        self.gradient_at_iterate = None
         session.tasks.begin()
         with deferred_sigint() as self.interrupt:
             try:

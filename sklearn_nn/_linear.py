@@ -48,6 +48,7 @@ _LINEAR_PARAMETERS = [
     "max_fun",
     "scoring",
     "restore_best_weights",
+    "monitor_gradients",
     "class_weight",
 ]
 _LINEAR_DEFAULTS = dict(
@@ -104,6 +105,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         max_fun=15000,
         scoring=None,
         restore_best_weights=True,
+        monitor_gradients=False,
         class_weight=None,
     ):
         self.loss = loss
@@ -136,6 +138,7 @@ class _LinearGD(ClassifierGDMixin, BaseGD):
         self.max_fun = max_fun
         self.scoring = scoring
         self.restore_best_weights = restore_best_weights
+        self.monitor_gradients = monitor_gradients
         self.class_weight = class_weight
 
     def _init_network(self, net, rng):

@@ -50,6 +50,7 @@ _MLP_PARAMETERS = [
     "decay_steps",
     "scoring",
     "restore_best_weights",
+    "monitor_gradients",
 ]
 _MLP_DEFAULTS = dict(
     alpha=0.0001,
@@ -171,6 +172,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         decay_steps=100,
         scoring=None,
         restore_best_weights=True,
+        monitor_gradients=False,
         class_weight=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -206,6 +208,7 @@ class MLPClassifierScratch(ClassifierGDMixin, _MLPMixin, BaseGD):
         self.decay_steps = decay_steps
         self.scoring = scoring
         self.restore_best_weights = restore_best_weights
+        self.monitor_gradients = monitor_gradients
         self.class_weight = class_weight
 
 
@@ -282,6 +285,7 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         decay_steps=100,
         scoring=None,
         restore_best_weights=True,
+        monitor_gradients=False,
         huber_delta=1.0,
     ):
         self.loss = loss
@@ -317,4 +321,5 @@ class MLPRegressorScratch(RegressorGDMixin, _MLPMixin, BaseGD):
         self.decay_steps = decay_steps
         self.scoring = scoring
         self.restore_best_weights = restore_best_weights
+        self.monitor_gradients = monitor_gradients
         self.huber_delta = huber_delta

@@ -119,7 +119,11 @@ class StepRule(Optimizer):
         """One iteration from ``params`` (updated in place): a ``Step``, or None when no step was accepted."""
         raise NotImplementedError
 
-    def _current(self, evaluate, work):
+    def gradient(self, evaluate, work):
+        """The gradient of J at the current parameters, for ``monitor_gradients`` (cached: no evaluation)."""
+        return self.current(evaluate, work)[1]
+
+    def current(self, evaluate, work):
         """J and its gradient at the current parameters: cached from the last accepted trial."""
         if work["J"] is None:
             work["J"] = evaluate(work["grad"])
@@ -207,9 +211,15 @@ class Backtracking(StepRule):
             return self._accelerated(evaluate, params, state, work)
         return self._plain(evaluate, params, state, work)
 
+    def gradient(self, evaluate, work):
+        if self.momentum == 0.0:
+            return super().gradient(evaluate, work)
+        evaluate(work["d"])  # FISTA keeps the gradient at the extrapolated point only: one more evaluation
+        return work["d"]
+
     def _plain(self, evaluate, params, state, work):
         """x <- x - a g with backtracking; the new J and gradient are cached for the next iteration."""
-        J, grad = self._current(evaluate, work)
+        J, grad = self.current(evaluate, work)
         if not math.isfinite(J):
             return Step(J, state["step"], None)
         origin, trial_grad = work["origin"], work["trial_grad"]
@@ -307,7 +317,7 @@ class BarzilaiBorwein(StepRule):
         return work
 
     def iterate(self, evaluate, params, state, work):
-        J, grad = self._current(evaluate, work)
+        J, grad = self.current(evaluate, work)
         if not math.isfinite(J):
             return Step(J, state["step"], None)
         recent, origin, trial_grad = work["recent"], work["origin"], work["trial_grad"]

@@ -42,6 +42,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._data import EpochBatches
 from ._dropout import Dropout
+from ._grad_norms import GradientNorms
 from ._monitor import Monitor
 from ._objective import Objective
 from ._optimizers import clip_norm
@@ -287,6 +288,7 @@ class Session:
     score: object = None
     tasks: EpochTasks | None = None  # None: no hooks
     outcome: Outcome = field(default_factory=Outcome)
+    gradient_norms: object = None  # a ``_grad_norms.GradientNorms`` with monitor_gradients
     t0: float = 0.0
 
     def __post_init__(self):
@@ -321,6 +323,7 @@ class Trainer:
         self.optimizer = self.schedule = self.opt_state = None
         self.clip_grad_norm = None
         self.dropout = None  # the rate of each hidden layer (``_dropout``), None without dropout
+        self.monitor_gradients = False  # whether each epoch records ``_grad_norms.GradientNorms``
         self.n_updates = 0
         self.n_samples_seen = 0
         self.monitor = None
@@ -329,7 +332,7 @@ class Trainer:
         if "penalty" not in state:  # saved by version 0.1.0: the penalty was its alpha
             state = dict(state)
             state["penalty"] = L2Penalty(state.pop("alpha", 0.0), state["net"].n_weights)
-        self.__dict__.update({"clip_grad_norm": None, "dropout": None, **state})
+        self.__dict__.update({"clip_grad_norm": None, "dropout": None, "monitor_gradients": False, **state})
 
     @property
     def objective(self):
@@ -409,6 +412,8 @@ class Trainer:
         history["val_loss"].append(val_loss)
         history["val_score"].append(val_score)
         history["time"].append(time.perf_counter() - session.t0)
+        if session.gradient_norms is not None:
+            session.gradient_norms.record(history, self.net.params)
         if session.plan.verbose:
             line = f"Iteration {len(history['loss'])}, loss = {loss:.8f}"
             if not np.isnan(val_loss):
@@ -461,6 +466,9 @@ class Trainer:
         start_of_epoch = Snapshot(self)
         buffers = {"evals": 0, "updates": self.n_updates}  # work arrays by batch size, and counts
         buffers["dropout"] = None if self.dropout is None else Dropout(self.dropout, rng)
+        buffers["gauge"] = session.gradient_norms = (
+            GradientNorms(self.net) if self.monitor_gradients else None
+        )
         progress = None
         if resuming:  # the position of the checkpoint: its epoch, chunk and running sums
             progress, train.resume = checkpoint.restore_loop(train, session, start_of_epoch, buffers)
@@ -546,7 +554,7 @@ class Trainer:
             return self._search_pass(part, buffers)
         total, first_lr = 0.0, None
         net, loss, optimizer = self.net, self.loss, self.optimizer
-        dropout, clip = buffers["dropout"], self.clip_grad_norm
+        dropout, clip, gauge = buffers["dropout"], self.clip_grad_norm, buffers["gauge"]
         params, n = net.params, part.n
         penalty_value = self.penalty.value(params, n)  # where the pass starts
         for X, T, sw in part.rows.batches(part.batch, part.order):
@@ -560,9 +568,14 @@ class Trainer:
             if not math.isfinite(J):
                 return np.nan, first_lr
             first_lr = lr if first_lr is None else first_lr
+            if gauge is not None:
+                gauge.start(params)
+                gauge.gradient(ws.grad, scale, penalty, n)
             if clip is not None:  # the gradient comes scaled by `scale`
                 clip_norm(ws.grad, clip * scale)
             optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
+            if gauge is not None:
+                gauge.moved(params)
             self.n_updates += 1
             total += J * batch_weight
             if interrupt.requested:
@@ -581,7 +594,13 @@ class Trainer:
         ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], self.net.workspace(X.shape[0]))
         work = buffers.get("search") or buffers.setdefault("search", rule.start(params))
         evaluate = FullBatch(self.objective, X, T, sw, n, ws)
+        gauge = buffers["gauge"]
+        if gauge is not None:  # the gradient at the start, which the rule keeps for its iteration
+            gauge.start(params)
+            gauge.gradient(rule.gradient(evaluate, work))
         step = rule.iterate(evaluate, params, self.opt_state, work)
+        if gauge is not None and step is not None:
+            gauge.moved(params)
         buffers["evals"] += evaluate.n_evals
         if step is None:
             buffers["stalled"] = (

@@ -50,11 +50,15 @@ class LossCurveDisplay:
     """Training and validation curves of a model trained by gradient descent.
 
     The figure has a loss panel and, when validation scores were recorded, a
-    score panel next to it. The loss panel draws the training loss per epoch,
+    score panel next to it, and a gradient panel when the gradient norms were
+    recorded (``monitor_gradients=True``). The loss panel draws the training loss per epoch,
     the validation loss when a validation set was evaluated, the learning rate
     on a second, log-scaled y axis when it changed during training, and a
     vertical line at the best epoch with a marker on the curve whose best
     value chose it. The score panel draws the validation score per epoch.
+    The gradient panel draws, on log scales, each layer's gradient norm per
+    epoch (solid lines) and its update ratio (dashed, on a twin axis), one
+    color per layer.
 
     Use :meth:`from_estimator` to read the records of a fitted estimator;
     the constructor takes the records themselves, for example the
@@ -89,6 +93,12 @@ class LossCurveDisplay:
         Why training stopped (the estimator's ``stop_reason_``, such as
         ``'tol'`` or ``'max_iter'``), written in a corner of the loss panel;
         None writes nothing.
+    grad_norm : array-like of shape (n_epochs, n_layers), default=None
+        Gradient norm of each layer's weights per epoch
+        (``history_["grad_norm"]``), or None for no gradient panel.
+    update_ratio : array-like of shape (n_epochs, n_layers), default=None
+        Update-to-weight ratio of each layer per epoch
+        (``history_["update_ratio"]``), drawn with ``grad_norm``.
 
     Attributes
     ----------
@@ -114,6 +124,12 @@ class LossCurveDisplay:
         The marker at the best epoch on the monitored curve.
     stop_reason_text_ : matplotlib Text or None
         The text saying why training stopped.
+    gradient_ax_ : matplotlib Axes or None
+        The gradient panel, None without ``grad_norm``.
+    update_ratio_ax_ : matplotlib Axes or None
+        Its twin axis of the update ratios.
+    grad_norm_lines_, update_ratio_lines_ : list of matplotlib Line2D
+        One line per layer (empty without the panel).
 
     See Also
     --------
@@ -153,6 +169,8 @@ class LossCurveDisplay:
         xlabel="epoch",
         estimator_name=None,
         stop_reason=None,
+        grad_norm=None,
+        update_ratio=None,
     ):
         self.loss = loss
         self.val_loss = val_loss
@@ -165,6 +183,8 @@ class LossCurveDisplay:
         self.xlabel = xlabel
         self.estimator_name = estimator_name
         self.stop_reason = stop_reason
+        self.grad_norm = grad_norm
+        self.update_ratio = update_ratio
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, name=None):
@@ -243,22 +263,25 @@ class LossCurveDisplay:
             xlabel=unit,
             estimator_name=type(model).__name__,
             stop_reason=getattr(model, "stop_reason_", None),
+            grad_norm=model.history_.get("grad_norm"),
+            update_ratio=model.history_.get("update_ratio"),
         )
         return display.plot(ax=ax, name=name)
 
-    def _panels_axes(self, ax, n_panels):
+    def _panels_axes(self, ax, panels):
         """The Axes of the panels: new ones, or the given ones if they are as many as the panels."""
+        n_panels = len(panels)
         if ax is None:
             import matplotlib.pyplot as plt
 
-            width = 6.4 if n_panels == 1 else 11.0
+            width = {1: 6.4, 2: 11.0}.get(n_panels, 15.0)
             _, axes = plt.subplots(1, n_panels, figsize=(width, 4.4), layout="constrained", squeeze=False)
             return list(axes.ravel())
         axes = list(np.ravel(np.asarray(ax, dtype=object)))
         if len(axes) != n_panels:
-            panels = "a loss panel and a validation-score panel" if n_panels == 2 else "a loss panel"
+            names = ", ".join(f"a {panel} panel" for panel in panels)
             raise ValueError(
-                f"This display has {n_panels} panel{'s' if n_panels > 1 else ''} ({panels}): ax must "
+                f"This display has {n_panels} panel{'s' if n_panels > 1 else ''} ({names}): ax must "
                 f"hold {n_panels} Axes, got {len(axes)}. Pass ax=None to create them."
             )
         return axes
@@ -306,9 +329,13 @@ class LossCurveDisplay:
             if values is not None and values.shape != loss.shape:
                 raise ValueError(f"{what} has {values.shape[0]} epochs but loss has {loss.shape[0]}.")
 
-        axes = self._panels_axes(ax, 1 if val_score is None else 2)
+        grad_norm = self._per_layer(self.grad_norm, "grad_norm", loss.shape[0])
+        panels = ["loss", *(["validation-score"] if val_score is not None else [])]
+        panels += ["gradient"] if grad_norm is not None else []
+        axes = self._panels_axes(ax, panels)
         self.ax_ = ax_loss = axes[0]
         self.score_ax_ = axes[1] if val_score is not None else None
+        self.gradient_ax_ = axes[-1] if grad_norm is not None else None
         self.figure_ = ax_loss.figure
 
         (self.loss_line_,) = ax_loss.plot(epochs, loss, label="training loss")
@@ -347,7 +374,44 @@ class LossCurveDisplay:
         ax_loss.legend(handles, labels)
         if self.score_ax_ is not None:
             self.score_ax_.legend()
+        self._plot_gradients(epochs, grad_norm)
         return self
+
+    @staticmethod
+    def _per_layer(values, what, n_epochs):
+        """A per-epoch, per-layer record as an (n_epochs, n_layers) array, or None."""
+        if values is None or len(values) == 0:
+            return None
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 2 or values.shape[0] != n_epochs:
+            raise ValueError(f"{what} must have shape (n_epochs={n_epochs}, n_layers), got {values.shape}.")
+        return values
+
+    def _plot_gradients(self, epochs, grad_norm):
+        """Each layer's gradient norm (solid) and update ratio (dashed, twin axis), on log scales."""
+        self.update_ratio_ax_, self.grad_norm_lines_, self.update_ratio_lines_ = None, [], []
+        if grad_norm is None:
+            return
+        ax, n_layers = self.gradient_ax_, grad_norm.shape[1]
+        names = [f"layer {i + 1}" for i in range(n_layers)]
+        names[0] += " (input)" if n_layers > 1 else ""
+        names[-1] += " (output)"
+        for i, label in enumerate(names):
+            self.grad_norm_lines_ += ax.plot(epochs, grad_norm[:, i], label=label)
+        ax.set_yscale("log")
+        ax.set_xlabel(self.xlabel)
+        ax.set_ylabel("gradient norm ||dJ/dW|| (solid)")
+        ax.set_title("gradients per layer")
+        ratio = self._per_layer(self.update_ratio, "update_ratio", epochs.shape[0])
+        if ratio is not None:
+            self.update_ratio_ax_ = twin = ax.twinx()
+            for i, line in enumerate(self.grad_norm_lines_):
+                self.update_ratio_lines_ += twin.plot(
+                    epochs, ratio[:, i], color=line.get_color(), linestyle="--", linewidth=1
+                )
+            twin.set_yscale("log")
+            twin.set_ylabel("update / weight norm (dashed)")
+        ax.legend(fontsize="small")
 
     def _plot_best_epoch(self, lines):
         """A vertical line at the best epoch, and a marker on the curve that chose it."""

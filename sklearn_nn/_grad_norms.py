@@ -1,0 +1,82 @@
+"""Gradient norms and update ratios per layer: what ``monitor_gradients=True`` records.
+
+For every update of an epoch, ``GradientNorms`` measures, layer by layer,
+the L2 norm of the gradient of J with respect to the weights W_l (the data
+term's gradient on the batch plus the L2 penalty's (alpha / n) W_l) and the
+L2 norm of the update Delta W_l. At the end of the epoch it appends to the
+history
+
+* ``grad_norm``: the mean over the epoch's updates of ||dJ/dW_l||;
+* ``update_ratio``: the mean over the epoch's updates of ||Delta W_l||,
+  divided by ||W_l|| at the end of the epoch (about 1e-3 is the usual
+  healthy size; much smaller, the layer barely learns; much larger, the
+  steps are wild).
+
+One list per epoch with one value per layer, the input layer first. The
+measures are a few dot products of the weights per update, on the flat
+parameter buffer's per-layer slices; without ``monitor_gradients`` the
+training loop does none of this work.
+"""
+
+import numpy as np
+
+
+class GradientNorms:
+    """The per-layer measures of one training call (see the module docstring).
+
+    Parameters
+    ----------
+    net : Network
+    """
+
+    def __init__(self, net):
+        bounds, start = [], 0
+        for fan_in, fan_out in zip(net.layer_sizes[:-1], net.layer_sizes[1:]):
+            bounds.append((start, start + fan_in * fan_out))
+            start += fan_in * fan_out
+        self.bounds = bounds
+        self.before = np.empty(net.n_weights, dtype=net.dtype)
+        self.grad_sums = np.zeros(len(bounds))
+        self.step_sums = np.zeros(len(bounds))
+        self.counts = np.zeros(2, dtype=int)  # gradients and updates measured this epoch
+
+    def start(self, params):
+        """Before an update: remember the weights it starts from."""
+        np.copyto(self.before, params[: self.before.shape[0]])
+
+    def gradient(self, grad, scale=1.0, penalty=None, n=1.0):
+        """Add the norms of the weight gradient ``grad / scale`` (+ the L2 penalty's part at the start)."""
+        c = 0.0 if penalty is None or not penalty.active else penalty.coefficient(n)
+        for layer, (a, b) in enumerate(self.bounds):
+            g, W = grad[a:b], self.before[a:b]
+            squared = float(np.dot(g, g)) / (scale * scale)
+            if c:
+                squared += 2.0 * c * float(np.dot(g, W)) / scale + c * c * float(np.dot(W, W))
+            self.grad_sums[layer] += np.sqrt(max(squared, 0.0))
+        self.counts[0] += 1
+
+    def moved(self, params):
+        """After an update: add the norms of the change of each layer's weights."""
+        k = self.before.shape[0]
+        step = np.subtract(params[:k], self.before, out=self.before)
+        for layer, (a, b) in enumerate(self.bounds):
+            self.step_sums[layer] += np.sqrt(float(np.dot(step[a:b], step[a:b])))
+        self.counts[1] += 1
+
+    def record(self, history, params):
+        """Append the epoch's means to ``history`` (earlier epochs without them get NaN) and start anew."""
+        n_layers = len(self.bounds)
+        grad = self.grad_sums / max(self.counts[0], 1) if self.counts[0] else np.full(n_layers, np.nan)
+        norms = np.array([np.sqrt(float(np.dot(params[a:b], params[a:b]))) for a, b in self.bounds])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = (
+                self.step_sums / max(self.counts[1], 1) / norms
+                if self.counts[1]
+                else np.full(n_layers, np.nan)
+            )
+        for key, values in (("grad_norm", grad), ("update_ratio", ratio)):
+            records = history.setdefault(key, [])
+            records.extend([[np.nan] * n_layers] * (len(history["loss"]) - 1 - len(records)))
+            records.append([float(v) for v in values])
+        self.grad_sums[:] = self.step_sums[:] = 0.0
+        self.counts[:] = 0
