@@ -25,6 +25,8 @@ ESTIMATORS = [
     SoftmaxRegressionGD(solver="adagrad", learning_rate="constant"),
     MLPClassifierScratch(weight_init="he_normal", random_state=0),
     MLPRegressorScratch(clip_grad_norm=1.0, random_state=0),
+    MLPClassifierScratch(monitor_gradients=True, random_state=0),
+    SoftmaxRegressionGD(monitor_gradients=True),
     # The sample-weight equivalence checks compare probabilities to 1e-7: with an L1 part the
     # stopping rule's tol must be tighter than the default for the two fits to agree that far.
     LogisticRegressionGD(l1_ratio=0.5, tol=1e-9),
