@@ -8,6 +8,8 @@ was: the same fitted attributes, the same predictions, and one more
 """
 
 import copy
+import os
+import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from _reliability_helpers import (
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_nn import LogisticRegressionGD, MLPRegressorScratch
+from sklearn_nn.stream import fit_stream
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -87,6 +90,8 @@ def _fit_with_params(**params):
 
 
 NAN, INF = np.nan, np.inf
+_NOT_A_CHECKPOINT = os.path.join(tempfile.mkdtemp(), "not_a_checkpoint.npz")
+np.savez(_NOT_A_CHECKPOINT, coef=np.zeros(3))
 CASES = [
     # --- data given to fit ---
     Case("fit-nan-X", lambda e, X, y: e.fit(with_value(X, NAN), y), "Input X contains NaN"),
@@ -286,6 +291,11 @@ CASES = [
         _fit_with_params(solver="lbfgs", clip_grad_norm=1.0),
         r"clip_grad_norm=1.0 rescales the steps .* solver='lbfgs'",
     ),
+    Case(
+        "param-monitor_gradients-string",
+        _fit_with_params(monitor_gradients="yes"),
+        r"'monitor_gradients' parameter",
+    ),
     Case("param-epsilon-0-adagrad", _fit_with_params(solver="adagrad", epsilon=0.0), r"'epsilon' parameter"),
     Case("param-max_iter-0", _fit_with_params(max_iter=0), r"'max_iter' parameter"),
     Case(
@@ -389,6 +399,23 @@ CASES = [
         lambda e, X, y: e.partial_fit(X, np.stack([y, y], axis=1)),
         "y has 2 outputs, but this model was fitted with 1",
         REGRESSOR,
+    ),
+    # --- fit_stream's checkpoint: refused before anything is read or changed ---
+    Case(
+        "fit_stream-checkpoint-not-a-checkpoint",
+        lambda e, X, y: fit_stream(
+            e, (X, y), classes=getattr(e, "classes_", None), checkpoint=_NOT_A_CHECKPOINT
+        ),
+        "is not a checkpoint of fit_stream",
+        linear=dict(learning_rate="constant", tol=1e-8),
+    ),
+    Case(
+        "fit_stream-checkpoint_every-0",
+        lambda e, X, y: fit_stream(
+            e, (X, y), classes=getattr(e, "classes_", None), checkpoint="x", checkpoint_every=0
+        ),
+        "checkpoint_every must be an integer >= 1",
+        linear=dict(learning_rate="constant", tol=1e-8),
     ),
     # --- predictions and score ---
     Case(
