@@ -18,8 +18,11 @@ bits of a run that was never interrupted. A checkpoint of a finished call
 holds the fitted estimator, which resuming gives back without training.
 Settings or data other than the checkpoint's are refused: the settings are
 compared when the file is read, each chunk's digest when the chunk is read.
+A call with a checkpoint also removes the temporary files that writes of a
+killed process left next to it: one call at a time trains on a checkpoint.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -135,6 +138,15 @@ def digest(chunk):
     return h.hexdigest()
 
 
+def _remove_partial_writes(path):
+    """Delete the temporary files of writes of ``path`` that a killed process left (``atomic_write``'s)."""
+    folder, name = os.path.split(os.path.abspath(path))
+    for entry in os.listdir(folder):
+        if entry.startswith(f".{name}.") and entry.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(folder, entry))
+
+
 # ----------------------------------------------------------------------
 # The checkpoint of one fit_stream call
 # ----------------------------------------------------------------------
@@ -160,6 +172,7 @@ class Checkpoint:
         self.n_parts = 0
         if os.path.exists(self.path):
             self.saved = self._read()
+        _remove_partial_writes(self.path)
 
     # -- reading ------------------------------------------------------
     def _read(self):
