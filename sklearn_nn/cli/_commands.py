@@ -27,6 +27,7 @@ from .._solvers import SOLVERS
 from .._training import STOP_REASONS
 from ._compare import METRICS, cv_splits, run_comparison, write_report
 from ._datasets import InputError, load_dataset, read_csv, read_table
+from ._interrupt import raise_if_interrupted
 from ._model_files import MODEL_FORMAT, check_save_path, load_model, save_model
 from ._models import MODELS, build_pipeline, check_model_fits_data, check_params, models_for
 from ._parser import parse_params
@@ -37,9 +38,13 @@ __all__ = ["COMMANDS", "compare", "load_model", "predict", "train"]
 
 @contextmanager
 def _compute_settings():
-    """One BLAS thread and no ConvergenceWarning (scikit-learn passes both on to joblib workers)."""
+    """One BLAS thread, no ConvergenceWarning (scikit-learn passes both on to joblib workers).
+
+    Nor the warning of a fit cut short by Ctrl-C: the command stops and says so.
+    """
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        warnings.filterwarnings("ignore", message="Training interrupted by user", category=UserWarning)
         yield
 
 
@@ -162,6 +167,7 @@ def train(args, reporter):
             except ValueError as exc:
                 raise InputError(f"cannot fit {spec.name} on {data.name}: {exc}") from None
             seconds = time.perf_counter() - start
+        raise_if_interrupted(pipeline)  # a half-trained model is neither scored nor saved
         score = pipeline.score(data.X, data.y)
     metric = METRICS[data.task][0].label
     print(f"{spec.label} ({spec.name}) on {data.describe()}")

@@ -26,6 +26,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from .._base import BaseGD
 from .._files import atomic_write
 from ._datasets import CLASSIFICATION, InputError
+from ._interrupt import raise_if_interrupted
 from ._models import build_pipeline, models_for
 
 
@@ -213,9 +214,14 @@ class Comparison:
 
 
 def _fit_fold(pipeline, X, y, split, scoring, keep_pipeline):
-    return cross_validate(
-        pipeline, X, y, cv=[split], scoring=scoring, return_estimator=keep_pipeline, error_score="raise"
+    """Fit and score one fold; a fold that a Ctrl-C cut short raises ``KeyboardInterrupt``."""
+    output = cross_validate(
+        pipeline, X, y, cv=[split], scoring=scoring, return_estimator=True, error_score="raise"
     )
+    raise_if_interrupted(output["estimator"][0])
+    if not keep_pipeline:
+        del output["estimator"]
+    return output
 
 
 def run_comparison(data, *, n_splits=5, quick=False, n_jobs=None, keep_pipelines=False, progress=None):
@@ -313,6 +319,7 @@ def _first_fold_curves(comparison):
             model.fit(
                 preprocess.transform(X_train), y_train, X_val=preprocess.transform(X_test), y_val=y_test
             )
+            raise_if_interrupted(model)
             curves.append((result.spec.label, model))
         elif result.pipelines and hasattr(result.pipelines[0][-1], "loss_curve_"):
             curves.append((result.spec.label, result.pipelines[0][-1]))

@@ -93,12 +93,8 @@ def test_model_file_written_halfway_keeps_the_previous_one(capsys, tmp_path, ful
 
 
 def test_predictions_written_halfway_keep_the_previous_ones(capsys, tmp_path, full_disk):
-    assert (
-        run(
-            capsys, "train", "--model", "ridge", "--dataset", "diabetes", "--save", str(tmp_path / "m.skops")
-        )[0]
-        == 0
-    )
+    argv = ["train", "--model", "ridge", "--dataset", "diabetes", "--quiet"]
+    assert run(capsys, *argv, "--save", str(tmp_path / "m.skops"))[0] == 0
     load_dataset("diabetes").X.to_csv(tmp_path / "rows.csv", index=False)
     previous = {name: (tmp_path / name).read_bytes() for name in ("m.skops", "rows.csv")}
     previous.update(_previous(tmp_path, ["predictions.csv"]))
