@@ -69,10 +69,11 @@ def raise_if_interrupted(model):
     >>> from sklearn_nn import LogisticRegressionGD
     >>> model = LogisticRegressionGD()
     >>> model.stop_reason_ = "interrupted"
-    >>> raise_if_interrupted(model)
-    Traceback (most recent call last):
-    ...
-    KeyboardInterrupt
+    >>> try:
+    ...     raise_if_interrupted(model)
+    ... except KeyboardInterrupt:
+    ...     print("interrupted")
+    interrupted
     """
     final = model.steps[-1][1] if hasattr(model, "steps") else model
     if _SIGINT.received or getattr(final, "stop_reason_", None) == "interrupted":
