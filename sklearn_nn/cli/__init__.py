@@ -6,7 +6,7 @@ Subcommands:
   estimators with scikit-learn's and Naive Bayes on one data set, printed as
   a table; ``--report DIR`` also writes it as Markdown and CSV with figures.
 * ``train``: fit one model on a whole data set, print its training score
-  and save it with joblib.
+  and save it as a skops file.
 * ``predict``: load a saved model and predict the rows of a CSV file.
 
 Results go to stdout; progress and notes to stderr (``--quiet`` silences

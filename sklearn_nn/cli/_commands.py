@@ -15,7 +15,6 @@ import time
 import warnings
 from contextlib import contextmanager
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
@@ -23,22 +22,29 @@ from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
 from .. import __version__
+from .._files import atomic_write
 from .._solvers import SOLVERS
 from .._training import STOP_REASONS
 from ._compare import METRICS, cv_splits, run_comparison, write_report
 from ._datasets import InputError, load_dataset, read_csv, read_table
+from ._interrupt import raise_if_interrupted
+from ._model_files import MODEL_FORMAT, check_save_path, load_model, save_model
 from ._models import MODELS, build_pipeline, check_model_fits_data, check_params, models_for
-from ._parser import PROG, parse_params
+from ._parser import parse_params
 from ._progress import EpochProgress
 
-_MODEL_FORMAT = "sklearn-nn model"
+__all__ = ["COMMANDS", "compare", "load_model", "predict", "train"]
 
 
 @contextmanager
 def _compute_settings():
-    """One BLAS thread and no ConvergenceWarning (scikit-learn passes both on to joblib workers)."""
+    """One BLAS thread, no ConvergenceWarning (scikit-learn passes both on to joblib workers).
+
+    Nor the warning of a fit cut short by Ctrl-C: the command stops and says so.
+    """
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        warnings.filterwarnings("ignore", message="Training interrupted by user", category=UserWarning)
         yield
 
 
@@ -145,6 +151,8 @@ def train(args, reporter):
         spec.make(False).set_params(**params)._validate_params()
     except InvalidParameterError as exc:
         raise InputError(f"invalid --param value: {exc}") from None
+    if args.save is not None:
+        check_save_path(args.save)
     data = _load_data(args)
     for line in data.notes:
         reporter.note(line)
@@ -159,6 +167,7 @@ def train(args, reporter):
             except ValueError as exc:
                 raise InputError(f"cannot fit {spec.name} on {data.name}: {exc}") from None
             seconds = time.perf_counter() - start
+        raise_if_interrupted(pipeline)  # a half-trained model is neither scored nor saved
         score = pipeline.score(data.X, data.y)
     metric = METRICS[data.task][0].label
     print(f"{spec.label} ({spec.name}) on {data.describe()}")
@@ -168,7 +177,7 @@ def train(args, reporter):
     print(f"fit time: {seconds:.2f} s")
     if args.save is not None:
         bundle = {
-            "format": _MODEL_FORMAT,
+            "format": MODEL_FORMAT,
             "sklearn_nn_version": __version__,
             "pipeline": pipeline,
             "model": spec.name,
@@ -177,52 +186,14 @@ def train(args, reporter):
             "columns": list(data.X.columns),
             "data": data.name,
         }
-        try:
-            joblib.dump(bundle, args.save)
-        except OSError as exc:
-            raise InputError(f"cannot save the model to {args.save}: {exc}") from None
+        save_model(bundle, args.save)
         reporter.note(f"saved to {args.save}")
     return 0
 
 
-def load_model(path):
-    """The saved model of ``sklearn-nn train --save`` as a dict.
-
-    A file holding a bare fitted estimator or pipeline is accepted too.
-
-    Parameters
-    ----------
-    path : str or path-like
-
-    Returns
-    -------
-    bundle : dict
-        ``"pipeline"`` (the fitted pipeline), ``"columns"`` (the feature
-        columns, or None when unknown), ``"target"``, ``"task"``, ``"model"``
-        and ``"sklearn_nn_version"``.
-    """
-    try:
-        saved = joblib.load(path)
-    except FileNotFoundError:
-        raise InputError(f"model file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not a model file") from None
-    except Exception as exc:  # unpickling can fail in many ways; all mean the same to the user
-        raise InputError(
-            f"cannot load model file {path} (is it written by '{PROG} train --save'?): "
-            f"{type(exc).__name__}: {exc}"
-        ) from None
-    if isinstance(saved, dict) and saved.get("format") == _MODEL_FORMAT:
-        return saved
-    if hasattr(saved, "predict"):
-        columns = getattr(saved, "feature_names_in_", None)
-        return {"pipeline": saved, "columns": None if columns is None else list(columns), "target": None}
-    raise InputError(f"{path} does not hold a model saved by '{PROG} train --save'")
-
-
 def predict(args, reporter):
     """``sklearn-nn predict``: predict the rows of a CSV file with a saved model."""
-    bundle = load_model(args.model)
+    bundle = load_model(args.model, trust_pickle=args.trust_pickle)
     pipeline = bundle["pipeline"]
     if args.proba and not hasattr(pipeline, "predict_proba"):
         raise InputError(
@@ -255,7 +226,8 @@ def predict(args, reporter):
         output.to_csv(sys.stdout, index=False)
     else:
         try:
-            output.to_csv(args.output, index=False)
+            with atomic_write(args.output, "w", encoding="utf-8", newline="") as file:
+                output.to_csv(file, index=False)
         except OSError as exc:
             raise InputError(f"cannot write {args.output}: {exc}") from None
         reporter.note(f"wrote {len(output)} predictions to {args.output}")

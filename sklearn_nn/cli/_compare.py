@@ -13,6 +13,7 @@ out-of-fold confusion matrix (classification) or predicted-against-true plot
 (regression) of the best model.
 """
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._base import BaseGD
+from .._files import atomic_write
 from ._datasets import CLASSIFICATION, InputError
+from ._interrupt import raise_if_interrupted
 from ._models import build_pipeline, models_for
 
 
@@ -211,9 +214,14 @@ class Comparison:
 
 
 def _fit_fold(pipeline, X, y, split, scoring, keep_pipeline):
-    return cross_validate(
-        pipeline, X, y, cv=[split], scoring=scoring, return_estimator=keep_pipeline, error_score="raise"
+    """Fit and score one fold; a fold that a Ctrl-C cut short raises ``KeyboardInterrupt``."""
+    output = cross_validate(
+        pipeline, X, y, cv=[split], scoring=scoring, return_estimator=True, error_score="raise"
     )
+    raise_if_interrupted(output["estimator"][0])
+    if not keep_pipeline:
+        del output["estimator"]
+    return output
 
 
 def run_comparison(data, *, n_splits=5, quick=False, n_jobs=None, keep_pipelines=False, progress=None):
@@ -311,6 +319,7 @@ def _first_fold_curves(comparison):
             model.fit(
                 preprocess.transform(X_train), y_train, X_val=preprocess.transform(X_test), y_val=y_test
             )
+            raise_if_interrupted(model)
             curves.append((result.spec.label, model))
         elif result.pipelines and hasattr(result.pipelines[0][-1], "loss_curve_"):
             curves.append((result.spec.label, result.pipelines[0][-1]))
@@ -442,10 +451,23 @@ Every row predicted by the fold model that did not train on it.
         *(directory / name for name in figures),
     ]
     try:
-        paths[0].write_text(markdown, encoding="utf-8")
-        comparison.to_frame().to_csv(paths[1], index=False)
-        for name, figure in figures.items():
-            figure.savefig(directory / name, dpi=100)
+        _write_files(paths, markdown, comparison.to_frame(), figures.values())
     except OSError as exc:
         raise InputError(f"cannot write the report into {directory}: {exc}") from None
     return paths
+
+
+def _write_files(paths, markdown, frame, figures):
+    """Write the report's files all or none: each one's temporary file is renamed only once all are whole.
+
+    An error or a Ctrl-C while any of them is written leaves every previous
+    file as it was.
+    """
+    with ExitStack() as files:
+        markdown_path, csv_path, *figure_paths = paths
+        files.enter_context(atomic_write(markdown_path, "w", encoding="utf-8")).write(markdown)
+        frame.to_csv(
+            files.enter_context(atomic_write(csv_path, "w", encoding="utf-8", newline="")), index=False
+        )
+        for path, figure in zip(figure_paths, figures):
+            figure.savefig(files.enter_context(atomic_write(path, "wb")), format="png", dpi=100)

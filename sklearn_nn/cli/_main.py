@@ -1,7 +1,9 @@
 """The entry point of ``sklearn-nn``: parse the arguments, run the subcommand, report errors.
 
 A problem with the arguments or the data (an ``InputError``) ends the tool
-with one line ``sklearn-nn: error: ...`` on stderr and exit status 2.
+with one line ``sklearn-nn: error: ...`` on stderr and exit status 2. The
+first Ctrl-C ends it with ``sklearn-nn: interrupted`` and exit status 130,
+before any table, report or model file is written (see ``_interrupt``).
 """
 
 import os
@@ -9,6 +11,7 @@ import sys
 
 from ._commands import COMMANDS
 from ._datasets import InputError
+from ._interrupt import sigint_raises
 from ._parser import PROG, build_parser
 from ._progress import Reporter
 
@@ -45,20 +48,32 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "compare")
-    try:
-        args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args, Reporter(quiet=args.quiet))
-    except InputError as exc:
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help and --version
-        return exc.code
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # the reader of stdout went away (e.g. `| head`): stop quietly
-        _silence_stdout()
-        return 1
+    with sigint_raises() as sigint:
+        try:
+            args = build_parser().parse_args(argv)
+            status = COMMANDS[args.command](args, Reporter(quiet=args.quiet))
+        except KeyboardInterrupt:
+            return _interrupted()
+        except InputError as exc:
+            if sigint.received:  # an error on the way out of an interrupted fit
+                return _interrupted()
+            print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+            return 2
+        except SystemExit as exc:  # --help and --version
+            return exc.code
+        except BrokenPipeError:  # the reader of stdout went away (e.g. `| head`): stop quietly
+            _silence_stdout()
+            return 1
+        except Exception:
+            if sigint.received:  # e.g. a parallel worker that the Ctrl-C ended too
+                return _interrupted()
+            raise
+        return _interrupted() if sigint.received else status
+
+
+def _interrupted():
+    print(f"{PROG}: interrupted", file=sys.stderr)
+    return 130
 
 
 def _silence_stdout():

@@ -134,7 +134,7 @@ def _add_train(subcommands, parents):
         parents=parents,
         help="fit one model on a whole data set and save it",
         description="Fit one model in its preprocessing pipeline on the whole data set, print its "
-        "training score, and save it with joblib.",
+        "training score, and save it as a skops file.",
     )
     train.add_argument(
         "--model",
@@ -151,7 +151,9 @@ def _add_train(subcommands, parents):
         help="set a parameter of the model, VALUE as a Python literal or a string, e.g. "
         "--param hidden_layer_sizes='(64, 32)' --param solver=adam (repeatable)",
     )
-    train.add_argument("--save", metavar="FILE", help="save the fitted model here (joblib)")
+    train.add_argument(
+        "--save", metavar="FILE", help="save the fitted model here, a skops file: FILE must end in .skops"
+    )
 
 
 def _add_predict(subcommands, parents):
@@ -160,12 +162,20 @@ def _add_predict(subcommands, parents):
         parents=parents,
         help="predict the rows of a CSV file with a saved model",
         description="Load a model saved by 'sklearn-nn train' and predict the rows of a CSV file. "
-        "Load only model files you trust: loading runs code stored in them.",
+        "A skops model file is loaded only if it holds nothing but scikit-learn's and NumPy's standard "
+        "types and sklearn_nn's estimators; a pickle (joblib) file of an earlier version only with "
+        "--trust-pickle.",
     )
     predict.add_argument("model", metavar="MODEL", help="model file written by 'sklearn-nn train --save'")
     predict.add_argument("--csv", required=True, metavar="FILE", help="rows to predict, with a header row")
     predict.add_argument("--output", metavar="FILE", help="write the predictions here (default: stdout)")
     predict.add_argument("--proba", action="store_true", help="add the class probabilities")
+    predict.add_argument(
+        "--trust-pickle",
+        action="store_true",
+        help="load MODEL also if it is a pickle (joblib) file, as earlier versions wrote: loading a pickle "
+        "runs any code it holds, so only for a file you trust",
+    )
 
 
 def build_parser():

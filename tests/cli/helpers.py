@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import skops.io
 
 from sklearn_nn.cli import main
 
@@ -37,3 +38,11 @@ def run(capsys, *argv):
 
 def read_frame(text):
     return pd.read_csv(io.StringIO(text))
+
+
+def read_model_file(path):
+    """The content of a skops model file that a test has just written, trusting every type in it.
+
+    (``load_model`` trusts a fixed list; the tests of that list load files through it.)
+    """
+    return skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path))

@@ -11,7 +11,7 @@ from .helpers import run
 
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory, wine_csv):
-    path = tmp_path_factory.mktemp("model") / "model.joblib"
+    path = tmp_path_factory.mktemp("model") / "model.skops"
     assert (
         main(
             [
@@ -34,7 +34,7 @@ def saved_model(tmp_path_factory, wine_csv):
 
 @pytest.fixture(scope="module")
 def saved_regressor(tmp_path_factory):
-    path = tmp_path_factory.mktemp("model") / "ridge.joblib"
+    path = tmp_path_factory.mktemp("model") / "ridge.skops"
     assert main(["train", "--model", "ridge", "--dataset", "diabetes", "--save", str(path), "--quiet"]) == 0
     return path
 
@@ -133,8 +133,8 @@ ERRORS = {
         "bernoulli-nb needs binary (0/1) features",
     ),
     "missing model file": (
-        ["predict", "{odd}/nope.joblib", "--csv", "{wine}"],
-        "model file not found: {odd}/nope.joblib",
+        ["predict", "{odd}/nope.skops", "--csv", "{wine}"],
+        "model file not found: {odd}/nope.skops",
     ),
     "not a model file": (["predict", "{wine}", "--csv", "{wine}"], "cannot load model file {wine}"),
     "missing predict columns": (

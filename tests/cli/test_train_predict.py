@@ -4,6 +4,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import skops.io
 from sklearn.datasets import load_diabetes, load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -14,14 +15,14 @@ from sklearn_nn import MLPClassifierScratch
 from sklearn_nn.cli._datasets import InputError
 from sklearn_nn.cli._parser import parse_params
 
-from .helpers import read_frame, run
+from .helpers import read_frame, read_model_file, run
 
 
 def test_train_prints_score_and_epochs(capsys, tmp_path):
-    path = tmp_path / "softmax.joblib"
+    path = tmp_path / "softmax.skops"
     status, out, err = run(capsys, "train", "--model", "softmax", "--dataset", "iris", "--save", str(path))
     assert status == 0, err
-    bundle = joblib.load(path)
+    bundle = read_model_file(path)
     model = bundle["pipeline"][-1]
     X, y = load_iris(return_X_y=True, as_frame=True)
     score = bundle["pipeline"].score(X, y)
@@ -59,7 +60,7 @@ def test_param_parsing():
 
 
 def test_train_params_reach_the_model(capsys, tmp_path):
-    path = tmp_path / "mlp.joblib"
+    path = tmp_path / "mlp.skops"
     status, out, err = run(
         capsys,
         "train",
@@ -79,7 +80,7 @@ def test_train_params_reach_the_model(capsys, tmp_path):
     )
     assert status == 0, err
     assert err == ""
-    model = joblib.load(path)["pipeline"][-1]
+    model = read_model_file(path)["pipeline"][-1]
     assert isinstance(model, MLPClassifierScratch)
     assert (model.hidden_layer_sizes, model.alpha, model.solver) == ((8, 4), 0.001, "lbfgs")
     assert [w.shape for w in model.coefs_] == [(2, 8), (8, 4), (4, 1)]
@@ -87,7 +88,7 @@ def test_train_params_reach_the_model(capsys, tmp_path):
 
 
 def test_train_save_predict_reproduces_the_model(capsys, tmp_path, wine_csv):
-    path = tmp_path / "model.joblib"
+    path = tmp_path / "model.skops"
     status, out, err = run(
         capsys, "train", "--model", "mlp", "--csv", str(wine_csv), "--target", "cultivar", "--save", str(path)
     )
@@ -99,7 +100,7 @@ def test_train_save_predict_reproduces_the_model(capsys, tmp_path, wine_csv):
     )
     assert status == 0, err
     assert out == "" and f"wrote 178 predictions to {predictions}" in err
-    bundle = joblib.load(path)
+    bundle = read_model_file(path)
     frame = pd.read_csv(wine_csv)
     X = frame.drop(columns="cultivar")
     written = pd.read_csv(predictions)
@@ -122,7 +123,7 @@ def test_regression_train_predict_round_trip(capsys, tmp_path):
     X, y = load_diabetes(return_X_y=True, as_frame=True)
     csv = tmp_path / "diabetes.csv"
     X.assign(target=y).to_csv(csv, index=False)
-    path = tmp_path / "reg.joblib"
+    path = tmp_path / "reg.skops"
     status, out, err = run(
         capsys,
         "train",
@@ -139,17 +140,20 @@ def test_regression_train_predict_round_trip(capsys, tmp_path):
     assert out.splitlines()[1].startswith("training R²: ")
     status, out, err = run(capsys, "predict", str(path), "--csv", str(csv), "--quiet")
     assert status == 0 and err == ""
-    expected = joblib.load(path)["pipeline"].predict(pd.read_csv(csv).drop(columns="target"))
+    expected = read_model_file(path)["pipeline"].predict(pd.read_csv(csv).drop(columns="target"))
     np.testing.assert_array_equal(read_frame(out)["prediction"].to_numpy(), expected)
 
 
 def test_predict_accepts_a_bare_pipeline(capsys, tmp_path):
+    """A skops file, or a pickle with --trust-pickle, of a fitted pipeline rather than a bundle."""
     X, y = load_iris(return_X_y=True, as_frame=True)
     pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    skops.io.dump(pipe, tmp_path / "pipe.skops")
     joblib.dump(pipe, tmp_path / "pipe.joblib")
     X.to_csv(tmp_path / "iris.csv", index=False)
-    status, out, _ = run(
-        capsys, "predict", str(tmp_path / "pipe.joblib"), "--csv", str(tmp_path / "iris.csv")
-    )
-    assert status == 0
-    assert read_frame(out)["prediction"].tolist() == pipe.predict(X).tolist()
+    for name, trust in [("pipe.skops", []), ("pipe.joblib", ["--trust-pickle"])]:
+        status, out, err = run(
+            capsys, "predict", str(tmp_path / name), "--csv", str(tmp_path / "iris.csv"), *trust
+        )
+        assert status == 0, err
+        assert read_frame(out)["prediction"].tolist() == pipe.predict(X).tolist()
