@@ -24,8 +24,6 @@ builds a float64 erf from Cephes' rational approximations (those of
 the one-vs-rest probabilities is written with ``Min``, ``Exp`` and ``Log``.
 """
 
-import numbers
-
 import numpy as np
 from onnx import TensorProto, numpy_helper
 from skl2onnx.common.data_types import (
@@ -195,19 +193,14 @@ def _raw_output(g, model, x):
 
 
 def _label_values(classes):
-    """Class labels as an ONNX tensor can hold them: strings, or int64 for integers and bools."""
+    """Class labels as an ONNX tensor holds them: strings, or int64 for integers and bools.
+
+    A classifier's classes are all strings or all numbers (scikit-learn's
+    ``unique_labels``), and numbers are integers (a float target with
+    fractions is continuous, which a classifier refuses).
+    """
     classes = np.asarray(classes)
-    if classes.dtype.kind in "OSU":
-        if not all(isinstance(c, str | np.str_ | bytes) for c in classes.ravel()):
-            raise ValueError(
-                f"ONNX export needs class labels that are all strings or all integers: {classes}"
-            )
-        return classes.astype(str)
-    if classes.dtype.kind == "f" and not np.array_equal(classes, np.round(classes)):
-        raise ValueError(f"ONNX export needs integer or string class labels, got {classes}.")
-    if classes.dtype.kind not in "biuf" or not all(isinstance(c, numbers.Real) for c in classes.tolist()):
-        raise ValueError(f"ONNX export cannot hold class labels of type {classes.dtype}.")
-    return classes.astype(np.int64)
+    return classes.astype(str) if classes.dtype.kind in "OSU" else classes.astype(np.int64)
 
 
 def classifier_shapes(operator):
