@@ -34,8 +34,11 @@ model fed float32. The labels then come from the same float64 logits as
 wrong side of a decision boundary, and the probabilities match to float32
 rounding (well below 1e-5). Computing in float32 would be faster but flips
 labels near boundaries; storing float32 weights would change every logit.
-Preprocessing steps compute as their own skl2onnx converters do (float32
-for a float32 input): pass float64 ``X`` to get a double graph end to end.
+Preprocessing steps compute as their own skl2onnx converters do, in the
+input's type: with float32 input a scaler rounds differently from
+scikit-learn's, so a row within about 1e-6 of a decision boundary may get
+the other label; pass float64 ``X`` for a double graph end to end (with
+``{"zipmap": False}``: ONNX's ZipMap takes float32 only).
 
 Examples
 --------
