@@ -9,3 +9,6 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 # The plotting module's doctests draw figures: they need the "plot" extra.
 collect_ignore = [] if importlib.util.find_spec("matplotlib") else ["sklearn_nn/plot.py"]
+# The ONNX export's doctests convert and run models: they need the "onnx" extra.
+if not (importlib.util.find_spec("skl2onnx") and importlib.util.find_spec("onnxruntime")):
+    collect_ignore += ["sklearn_nn/onnx.py", "sklearn_nn/_onnx_graph.py"]

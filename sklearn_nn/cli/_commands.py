@@ -1,4 +1,4 @@
-"""The subcommands of ``sklearn-nn``: ``compare``, ``train`` and ``predict``.
+"""The subcommands of ``sklearn-nn``: ``compare``, ``train``, ``predict`` and ``export``.
 
 Each takes the parsed arguments and a ``Reporter``, prints its results on
 stdout and returns the exit status; ``COMMANDS`` maps the subcommand names
@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
@@ -234,4 +235,54 @@ def predict(args, reporter):
     return 0
 
 
-COMMANDS = {"compare": compare, "train": train, "predict": predict}
+def _onnx_inputs(bundle):
+    """The ONNX inputs of a saved pipeline: one float32 column each where it selects columns by name.
+
+    A ``ColumnTransformer`` first (the pipelines of CSV data) picks its
+    columns by name, which skl2onnx maps to inputs of those names; other
+    pipelines take one float32 input ``X`` of the training columns, in order.
+    """
+    from skl2onnx.common.data_types import FloatTensorType
+    from sklearn.compose import ColumnTransformer
+
+    pipeline, columns = bundle["pipeline"], bundle.get("columns")
+    first = pipeline.steps[0][1] if hasattr(pipeline, "steps") else pipeline
+    if columns is not None and isinstance(first, ColumnTransformer):
+        return [(str(column), FloatTensorType([None, 1])) for column in columns]
+    n_features = len(columns) if columns is not None else pipeline.n_features_in_
+    return [("X", FloatTensorType([None, n_features]))]
+
+
+def export(args, reporter):
+    """``sklearn-nn export``: write a saved model (its whole pipeline) as an ONNX file."""
+    try:
+        from .. import onnx as sklearn_nn_onnx
+
+        sklearn_nn_onnx.register()
+    except ImportError as exc:
+        raise InputError(str(exc)) from None
+    bundle = load_model(args.model, trust_pickle=args.trust_pickle)
+    pipeline, inputs = bundle["pipeline"], _onnx_inputs(bundle)
+    final = pipeline.steps[-1][1] if hasattr(pipeline, "steps") else pipeline
+    options = {id(final): {"zipmap": False}} if is_classifier(final) else None  # a probability tensor
+    with _compute_settings():
+        try:
+            onx = sklearn_nn_onnx.to_onnx(pipeline, initial_types=inputs, options=options)
+        except (RuntimeError, ValueError, TypeError, NotImplementedError, KeyError) as exc:
+            raise InputError(
+                f"cannot export {args.model} to ONNX, skl2onnx cannot convert it ({type(exc).__name__}: "
+                f"{exc}); the export converts the pipelines of numeric features, not those that one-hot "
+                "encode the text or category columns of a CSV file"
+            ) from None
+    try:
+        with atomic_write(args.onnx, "wb") as file:
+            file.write(onx.SerializeToString())
+    except OSError as exc:
+        raise InputError(f"cannot write {args.onnx}: {exc.strerror or exc}") from None
+    shown = inputs[0][0] if len(inputs) == 1 else f"{len(inputs)} float32 columns"
+    outputs = ", ".join(output.name for output in onx.graph.output)
+    print(f"wrote {args.onnx}: ONNX model of {args.model} (input {shown}; outputs {outputs})")
+    return 0
+
+
+COMMANDS = {"compare": compare, "train": train, "predict": predict, "export": export}

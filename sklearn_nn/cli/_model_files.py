@@ -45,6 +45,10 @@ TRUSTED_TYPES = (
     ),
     "numpy.dtype",
     _type_name(as_strings),
+    # The update rules of scikit-learn's MLPClassifier / MLPRegressor (the CLI's sklearn-mlp models),
+    # plain classes of scikit-learn that skops does not list.
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
 )
 
 _ZIP_MAGIC = b"PK\x03\x04"

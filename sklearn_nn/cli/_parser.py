@@ -14,7 +14,7 @@ from ._datasets import DATASETS, TASKS, InputError
 from ._models import MODELS
 
 PROG = "sklearn-nn"
-_SUBCOMMANDS = ("compare", "train", "predict")
+_SUBCOMMANDS = ("compare", "train", "predict", "export")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -170,12 +170,32 @@ def _add_predict(subcommands, parents):
     predict.add_argument("--csv", required=True, metavar="FILE", help="rows to predict, with a header row")
     predict.add_argument("--output", metavar="FILE", help="write the predictions here (default: stdout)")
     predict.add_argument("--proba", action="store_true", help="add the class probabilities")
-    predict.add_argument(
+    _add_trust_pickle(predict)
+
+
+def _add_trust_pickle(command):
+    command.add_argument(
         "--trust-pickle",
         action="store_true",
         help="load MODEL also if it is a pickle (joblib) file, as earlier versions wrote: loading a pickle "
         "runs any code it holds, so only for a file you trust",
     )
+
+
+def _add_export(subcommands, parents):
+    export = subcommands.add_parser(
+        "export",
+        parents=parents,
+        help="write a saved model as an ONNX file",
+        description="Convert a model saved by 'sklearn-nn train' (its whole pipeline, preprocessing "
+        "included) to ONNX with skl2onnx (the onnx extra) and write it. The graph takes float32 features: "
+        "one input X with the columns in the training order, or one input per column when the model "
+        "selects columns by name (CSV data). MODEL is loaded as by 'predict': a skops file holding only "
+        "standard types and sklearn_nn's estimators, or a pickle with --trust-pickle.",
+    )
+    export.add_argument("model", metavar="MODEL", help="model file written by 'sklearn-nn train --save'")
+    export.add_argument("--onnx", required=True, metavar="FILE", help="the ONNX file to write")
+    _add_trust_pickle(export)
 
 
 def build_parser():
@@ -189,9 +209,10 @@ def build_parser():
         "Without a subcommand, runs 'compare'.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    subcommands = parser.add_subparsers(dest="command", metavar="{compare,train,predict}")
+    subcommands = parser.add_subparsers(dest="command", metavar="{" + ",".join(_SUBCOMMANDS) + "}")
     common, data = _common_arguments(), _data_arguments()
     _add_compare(subcommands, [data, common])
     _add_train(subcommands, [data, common])
     _add_predict(subcommands, [common])
+    _add_export(subcommands, [common])
     return parser

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import joblib
@@ -10,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -45,8 +48,27 @@ def test_trusted_types_are_the_estimators_and_the_pipeline_parts_of_csv_data():
             "sklearn_nn._mlp.MLPClassifierScratch",
             "sklearn_nn._mlp.MLPRegressorScratch",
             *_CSV_PIPELINE_TYPES,
+            "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+            "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
         ]
     )
+
+
+@pytest.mark.parametrize("params", [[], ["--param", "solver=sgd"]], ids=["adam", "sgd"])
+def test_a_model_of_scikit_learn_s_mlp_saves_and_predicts(capsys, tmp_path, params):
+    """Its update rule (a plain class of scikit-learn that skops does not list) is trusted."""
+    path, rows = tmp_path / "model.skops", tmp_path / "rows.csv"
+    args = ["train", "--model", "sklearn-mlp", "--dataset", "iris", "--param", "max_iter=50", *params]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert main([*args, "--save", str(path), "-q"]) == 0
+    X = load_iris(as_frame=True).data
+    X.to_csv(rows, index=False)
+    capsys.readouterr()
+    assert main(["predict", str(path), "--csv", str(rows), "-q"]) == 0
+    predicted = capsys.readouterr().out.splitlines()[1:]
+    expected = read_model_file(path)["pipeline"].predict(X)
+    assert [int(line.split(",")[-1]) for line in predicted] == list(expected)
 
 
 def test_saved_model_is_a_skops_file_of_plain_values(capsys, tmp_path, wine_csv):
