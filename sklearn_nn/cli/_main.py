@@ -2,13 +2,16 @@
 
 A problem with the arguments or the data (an ``InputError``) ends the tool
 with one line ``sklearn-nn: error: ...`` on stderr and exit status 2.
+
+The parser needs no pandas, so ``--help`` and ``--version`` work without the
+``cli`` extra; the subcommands (which import pandas) are imported only after
+the check that pandas is there.
 """
 
 import os
 import sys
 
-from ._commands import COMMANDS
-from ._datasets import InputError
+from ._datasets import InputError, require_pandas
 from ._parser import PROG, build_parser
 from ._progress import Reporter
 
@@ -47,6 +50,9 @@ def main(argv=None):
         argv.insert(0, "compare")
     try:
         args = build_parser().parse_args(argv)
+        require_pandas()
+        from ._commands import COMMANDS
+
         return COMMANDS[args.command](args, Reporter(quiet=args.quiet))
     except InputError as exc:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
