@@ -255,9 +255,7 @@ def _rows_to_predict(args, bundle, reporter):
             )
         ids = frame[id_column]
         if columns is not None and id_column in columns:
-            reporter.note(
-                f"the model was trained on --id-column {id_column!r} as a feature: it still gets it"
-            )
+            reporter.note(f"the model was trained on --id-column {id_column!r}: it is given to the model too")
         else:
             frame = frame.drop(columns=[id_column])
     target = bundle.get("target")

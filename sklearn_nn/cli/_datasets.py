@@ -215,7 +215,8 @@ def export_dataset(name, path, *, target="target"):
     """Write a named data set as a CSV file: a header row, the feature columns, then the target.
 
     The file is what ``--csv FILE --target TARGET`` reads back, with the
-    same values (the features to 17 significant digits, so exactly).
+    same values (floats are written in their shortest form that reads back
+    exactly).
 
     Parameters
     ----------
@@ -318,9 +319,10 @@ def delimiter_hint(frame, delimiter):
     """
     if frame.shape[1] != 1:
         return ""
-    for other in (";", "\t", "|", ",", " "):
+    for other in (";", "\t", "|", ","):
         if other != delimiter and other in str(frame.columns[0]):
-            return f" (is the file delimited by {other!r}? then pass --delimiter {other!r})"
+            option = "tab" if other == "\t" else repr(other)
+            return f" (is the file delimited by {option}? then pass --delimiter {option})"
     return ""
 
 

@@ -1,5 +1,6 @@
 """Options of reading and writing: --delimiter, --id-column, --report checked first, train without --save."""
 
+import io
 import os
 import sys
 
@@ -78,6 +79,21 @@ def test_predict_passes_the_id_column_through(capsys, iris_files, tmp_path):
     status, out, err = run(capsys, *argv)
     assert status == 0 and out.startswith("prediction\nsetosa\n")
     assert "ignored columns the model was not trained on: plant" in err
+
+
+def test_predict_id_column_that_the_model_was_trained_on(capsys, tmp_path):
+    """An integer identifier kept as a feature in training is still the model's input, and copied too."""
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    path = tmp_path / "numbered.csv"
+    X.assign(number=np.arange(150) * 7, species=y).to_csv(path, index=False)
+    model, _, _ = _train(capsys, path)
+    status, out, err = run(capsys, "predict", str(model), "--csv", str(path), "--id-column", "number")
+    assert status == 0, err
+    assert "the model was trained on --id-column 'number': it is given to the model too" in err
+    written = pd.read_csv(io.StringIO(out))
+    assert written["number"].tolist() == list(range(0, 1050, 7))
+    expected = joblib.load(model)["pipeline"].predict(pd.read_csv(path).drop(columns="species"))
+    assert written["prediction"].tolist() == expected.tolist()
 
 
 ERRORS = {
