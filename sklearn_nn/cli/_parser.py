@@ -96,11 +96,19 @@ def parse_params(items):
     return params
 
 
-def _common_arguments():
-    """The parent parser of the options of every subcommand."""
+def _common_arguments(default=False):
+    """The parent parser of the options of every subcommand.
+
+    A nested subcommand (``datasets export``) takes ``default=argparse.SUPPRESS``,
+    so that its default does not undo a ``-q`` given before its name.
+    """
     common = _Parser(add_help=False)
     common.add_argument(
-        "-q", "--quiet", action="store_true", help="print only the results and errors (no progress or notes)"
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="print only the results and errors (no progress or notes)",
     )
     return common
 
@@ -219,6 +227,7 @@ def _add_datasets(subcommands, parents):
         "--csv FILE --target COLUMN.",
     )
     actions = datasets.add_subparsers(dest="action", metavar="{list,export}")
+    parents = [_common_arguments(default=argparse.SUPPRESS)]
     actions.add_parser("list", parents=parents, help="the names and what they hold (the default)")
     export = actions.add_parser(
         "export",

@@ -129,6 +129,8 @@ def test_datasets_subcommand(capsys, tmp_path):
         f"read it back with --csv {path} --target target\n"
     )
     assert pd.read_csv(path).shape == (150, 5)
+    for argv in (["-q", "export", "iris"], ["export", "-q", "iris"], ["export", "iris", "--quiet"]):
+        assert run(capsys, "datasets", *argv[:-1], argv[-1], str(path)) == (0, "", "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["iris.csv"]  # no temporary file left
     for argv, message in [
         (
