@@ -1,4 +1,4 @@
-"""The subcommands of ``sklearn-nn``: ``compare``, ``train``, ``predict`` and ``export``.
+"""The subcommands of ``sklearn-nn``: ``compare``, ``train``, ``predict``, ``export`` and ``datasets``.
 
 Each takes the parsed arguments and a ``Reporter``, prints its results on
 stdout and returns the exit status; ``COMMANDS`` maps the subcommand names
@@ -26,8 +26,18 @@ from .. import __version__
 from .._files import atomic_write
 from .._solvers import SOLVERS
 from .._training import STOP_REASONS
-from ._compare import METRICS, cv_splits, run_comparison, write_report
-from ._datasets import InputError, load_dataset, read_csv, read_table
+from ._columns import coerce_numeric
+from ._compare import METRICS, check_report_dir, cv_splits, run_comparison, write_report
+from ._datasets import (
+    DATASETS,
+    InputError,
+    delimiter_hint,
+    export_dataset,
+    load_dataset,
+    numeric_columns,
+    read_csv,
+    read_table,
+)
 from ._interrupt import raise_if_interrupted
 from ._model_files import MODEL_FORMAT, check_save_path, load_model, save_model
 from ._models import MODELS, build_pipeline, check_model_fits_data, check_params, models_for
@@ -55,10 +65,19 @@ def _load_data(args):
             raise InputError("--target applies to --csv data; the named data sets have their own target")
         if args.task != "auto":
             raise InputError("--task applies to --csv data; the named data sets have a fixed task")
+        for option, value in (("--delimiter", args.delimiter), ("--id-column", args.id_column)):
+            if value is not None:
+                raise InputError(f"{option} applies to --csv data, not to the named data sets")
         return load_dataset(args.dataset or "digits")
     if args.target is None:
         raise InputError("--csv needs --target COLUMN, the column to predict")
-    return read_csv(args.csv, args.target, task=None if args.task == "auto" else args.task)
+    return read_csv(
+        args.csv,
+        args.target,
+        task=None if args.task == "auto" else args.task,
+        delimiter=args.delimiter or ",",
+        id_column=args.id_column,
+    )
 
 
 def compare(args, reporter):
@@ -70,6 +89,7 @@ def compare(args, reporter):
             _check_matplotlib("--report")
         except ImportError as exc:
             raise InputError(str(exc)) from None
+        check_report_dir(args.report)  # before the comparison, not after it
     data = _load_data(args)
     for line in data.notes:
         reporter.note(line)
@@ -189,7 +209,45 @@ def train(args, reporter):
         }
         save_model(bundle, args.save)
         reporter.note(f"saved to {args.save}")
+    else:
+        reporter.note("the model was not saved: pass --save FILE to keep it for 'sklearn-nn predict'")
     return 0
+
+
+def _rows_to_predict(args, bundle, reporter):
+    """The rows of predict's CSV file as the model's features, and the ``--id-column`` (or None)."""
+    id_column, columns, delimiter = args.id_column, bundle.get("columns"), args.delimiter or ","
+    frame = read_table(args.csv, delimiter=delimiter, text_columns=[id_column] if id_column else ())
+    ids = None
+    if id_column is not None:
+        if id_column not in frame.columns:
+            raise InputError(
+                f"--id-column {id_column!r} is not in {args.csv}; its columns are: "
+                f"{', '.join(map(str, frame.columns))}{delimiter_hint(frame, delimiter)}"
+            )
+        ids = frame[id_column]
+        if columns is not None and id_column in columns:
+            reporter.note(f"the model was trained on --id-column {id_column!r}: it is given to the model too")
+        else:
+            frame = frame.drop(columns=[id_column])
+    target = bundle.get("target")
+    if target is not None and target in frame.columns:
+        frame = frame.drop(columns=[target])
+    if columns is not None:
+        missing = [str(c) for c in columns if c not in frame.columns]
+        if missing:
+            raise InputError(
+                f"{args.csv} lacks {len(missing)} column(s) the model was trained on: {', '.join(missing)}"
+                + delimiter_hint(frame, delimiter)
+            )
+        ignored = [str(c) for c in frame.columns if c not in columns]
+        if ignored:
+            reporter.note(f"ignored columns the model was not trained on: {', '.join(ignored)}")
+        frame = frame[columns]
+    frame, notes = coerce_numeric(frame, numeric_columns(bundle["pipeline"]))
+    for line in notes:
+        reporter.note(line)
+    return frame, ids
 
 
 def predict(args, reporter):
@@ -200,20 +258,7 @@ def predict(args, reporter):
         raise InputError(
             f"--proba needs a classifier with predict_proba; {args.model} holds a regression model"
         )
-    frame = read_table(args.csv)
-    target, columns = bundle.get("target"), bundle.get("columns")
-    if target is not None and target in frame.columns:
-        frame = frame.drop(columns=[target])
-    if columns is not None:
-        missing = [str(c) for c in columns if c not in frame.columns]
-        if missing:
-            raise InputError(
-                f"{args.csv} lacks {len(missing)} column(s) the model was trained on: {', '.join(missing)}"
-            )
-        ignored = [str(c) for c in frame.columns if c not in columns]
-        if ignored:
-            reporter.note(f"ignored columns the model was not trained on: {', '.join(ignored)}")
-        frame = frame[columns]
+    frame, ids = _rows_to_predict(args, bundle, reporter)
     with _compute_settings():
         try:
             output = pd.DataFrame({"prediction": pipeline.predict(frame)})
@@ -223,12 +268,16 @@ def predict(args, reporter):
                     output[f"proba_{label}"] = column
         except ValueError as exc:
             raise InputError(f"cannot predict the rows of {args.csv}: {exc}") from None
+    if ids is not None:
+        if args.id_column in output.columns:
+            raise InputError(f"--id-column {args.id_column!r} has the name of a column of the predictions")
+        output.insert(0, args.id_column, ids.to_numpy())
     if args.output is None:
-        output.to_csv(sys.stdout, index=False)
+        output.to_csv(sys.stdout, index=False, sep=args.delimiter or ",")
     else:
         try:
             with atomic_write(args.output, "w", encoding="utf-8", newline="") as file:
-                output.to_csv(file, index=False)
+                output.to_csv(file, index=False, sep=args.delimiter or ",")
         except OSError as exc:
             raise InputError(f"cannot write {args.output}: {exc}") from None
         reporter.note(f"wrote {len(output)} predictions to {args.output}")
@@ -285,4 +334,19 @@ def export(args, reporter):
     return 0
 
 
-COMMANDS = {"compare": compare, "train": train, "predict": predict, "export": export}
+def datasets(args, reporter):
+    """``sklearn-nn datasets``: list the named data sets, or ``export`` one as a CSV file."""
+    if args.action == "export":
+        data = export_dataset(args.name, args.file, target=args.target)
+        reporter.note(
+            f"wrote {data.describe()} to {args.file}, target column {args.target!r}; read it back with "
+            f"--csv {args.file} --target {args.target}"
+        )
+        return 0
+    width = max(map(len, DATASETS))
+    for name, (_, task, description) in DATASETS.items():
+        print(f"{name.ljust(width)}  {task:<14}  {description}")
+    return 0
+
+
+COMMANDS = {"compare": compare, "train": train, "predict": predict, "export": export, "datasets": datasets}

@@ -13,6 +13,7 @@ out-of-fold confusion matrix (classification) or predicted-against-true plot
 (regression) of the best model.
 """
 
+import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -389,6 +390,56 @@ def _best_model_figure(comparison):
         name = "predicted_vs_true.png"
     ax.set_title(f"{best.spec.label}, out-of-fold predictions ({comparison.n_splits}-fold CV)")
     return name, figure, best
+
+
+# The files of the report; the last two are the alternatives of classification and regression.
+REPORT_FILES = (
+    "comparison.md",
+    "comparison.csv",
+    "loss_curves.png",
+    "validation_curves.png",
+    "confusion_matrix.png",
+    "predicted_vs_true.png",
+)
+
+
+def check_report_dir(directory):
+    """Raise ``InputError`` unless ``write_report`` can write into ``directory``: before the comparison.
+
+    The report's folder is created if needed, with its parents, and the
+    report's files replace files of the same names in it; so the folder (or
+    its nearest existing parent) must be a writable folder, and no report
+    file name may be taken by a folder.
+
+    Parameters
+    ----------
+    directory : str or path-like
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sklearn_nn.cli._compare import check_report_dir
+    >>> check_report_dir(tempfile.mkdtemp() + "/report/figures")  # to be created: fine
+    """
+    path = Path(directory)
+    if path.exists() and not path.is_dir():
+        raise InputError(f"--report {directory}: a file of that name exists, and the report is a folder")
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"--report {directory}: cannot create the folder, {existing} is a file")
+    try:  # a real file, not os.access: read-only mounts and root's rights count too
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        where = "into it" if existing == path else f"into {existing} to create it"
+        raise InputError(f"--report {directory}: cannot write {where}: {exc.strerror}") from None
+    taken = [name for name in REPORT_FILES if (path / name).is_dir()]
+    if taken:
+        raise InputError(
+            f"--report {directory}: cannot replace {', '.join(taken)} in it, a folder of that name"
+        )
 
 
 def write_report(comparison, directory):

@@ -9,13 +9,26 @@ The preprocessing is part of each model's pipeline, so a saved model applies
 it to new data by itself. Bundled data are numeric and complete and are only
 standardised. A CSV file can hold anything: its numeric columns are imputed
 with the median and standardised, the other columns (text, categories,
-booleans) imputed with the most frequent value and one-hot encoded.
+booleans) imputed with the most frequent value and one-hot encoded. Before
+that, ``read_csv`` leaves out empty columns and identifiers and reads
+numeric columns with a few stray entries as numbers (see ``_columns``).
+
+pandas is the ``cli`` extra. This module imports without it, so that the
+argument parser (``--help``, ``--version``) works without it too;
+``require_pandas`` is the check before any command runs.
 """
 
+from __future__ import annotations
+
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+
+try:
+    import pandas as pd
+except ImportError:  # without the cli extra: the commands refuse to run (require_pandas)
+    pd = None
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import (
     load_breast_cancer,
@@ -42,6 +55,29 @@ _N_GENERATED = 500
 
 class InputError(ValueError):
     """A problem with what the user asked for: reported in one line, without a traceback."""
+
+
+def require_pandas():
+    """Raise ``InputError`` naming the ``cli`` extra unless pandas can be imported."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        raise InputError(
+            'the command line needs pandas; install it with: pip install "sklearn_nn[cli]"'
+        ) from None
+
+
+def display_value(value):
+    """A value as the user wrote it: NumPy scalars as Python values (``'x'``, not ``np.str_('x')``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_nn.cli._datasets import display_value
+    >>> repr(display_value(np.str_("x"))), repr(display_value(np.int64(3)))
+    ("'x'", '3')
+    """
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @dataclass
@@ -175,6 +211,55 @@ def load_dataset(name):
     return Dataset(name, X, y.rename("target"), task)
 
 
+def export_dataset(name, path, *, target="target"):
+    """Write a named data set as a CSV file: a header row, the feature columns, then the target.
+
+    The file is what ``--csv FILE --target TARGET`` reads back, with the
+    same values (floats are written in their shortest form that reads back
+    exactly).
+
+    Parameters
+    ----------
+    name : str
+        One of the keys of ``DATASETS``.
+    path : str or path-like
+        The CSV file; its folder must exist. An existing file is replaced.
+    target : str, default="target"
+        Name of the target column in the file.
+
+    Returns
+    -------
+    data : Dataset
+        The data set written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> from sklearn_nn.cli._datasets import export_dataset
+    >>> path = os.path.join(tempfile.mkdtemp(), "iris.csv")
+    >>> _ = export_dataset("iris", path, target="species")
+    >>> frame = pd.read_csv(path)
+    >>> frame.shape, list(frame.columns[-2:])
+    ((150, 5), ['petal width (cm)', 'species'])
+    """
+    from .._files import atomic_write
+
+    data = load_dataset(name)
+    if target in data.X.columns:
+        raise InputError(f"--target {target!r} is the name of a feature column of {name}; choose another")
+    frame = data.X.assign(**{target: data.y.to_numpy()})
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        with atomic_write(path, "w", encoding="utf-8", newline="") as file:
+            frame.to_csv(file, index=False)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc}") from None
+    return data
+
+
 def infer_task(y):
     """Classification, unless the target is numeric with fractions or many distinct values.
 
@@ -209,6 +294,11 @@ def _check_task(y, task):
             f"target column {y.name!r} has non-integer values, so it cannot hold class labels; "
             "use --task regression"
         )
+    if task == CLASSIFICATION and y.nunique() < 2:
+        raise InputError(
+            f"target column {y.name!r} holds one class only, {display_value(y.iloc[0])!r}: "
+            "a classifier needs at least 2 classes"
+        )
 
 
 def _list_columns(columns, limit=20):
@@ -217,19 +307,43 @@ def _list_columns(columns, limit=20):
     return shown + (f", ... ({len(names)} columns)" if len(names) > limit else "")
 
 
-def read_table(path):
+def delimiter_hint(frame, delimiter):
+    """A hint when a table read as one column looks delimited by another character, else ``""``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_nn.cli._datasets import delimiter_hint
+    >>> delimiter_hint(pd.DataFrame(columns=["a;b;c"]), ",")
+    " (is the file delimited by ';'? then pass --delimiter ';')"
+    """
+    if frame.shape[1] != 1:
+        return ""
+    for other in (";", "\t", "|", ","):
+        if other != delimiter and other in str(frame.columns[0]):
+            option = "tab" if other == "\t" else repr(other)
+            return f" (is the file delimited by {option}? then pass --delimiter {option})"
+    return ""
+
+
+def read_table(path, *, delimiter=",", text_columns=()):
     """Read a CSV file into a DataFrame, with a one-line error for anything unreadable.
 
     Parameters
     ----------
     path : str or path-like
+    delimiter : str, default=","
+        The character between the fields.
+    text_columns : sequence of str, default=()
+        Columns read as text, as written (an identifier ``007`` stays
+        ``007``); empty fields are still missing values.
 
     Returns
     -------
     frame : pandas.DataFrame
     """
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, sep=delimiter, dtype={name: str for name in text_columns} or None)
     except FileNotFoundError:
         raise InputError(f"file not found: {path}") from None
     except IsADirectoryError:
@@ -242,11 +356,22 @@ def read_table(path):
     return frame
 
 
-def read_csv(path, target, task=None):
+def _check_column(frame, path, name, what, delimiter):
+    if name not in frame.columns:
+        raise InputError(
+            f"{what} {name!r} is not in {path}; its columns are: {_list_columns(frame.columns)}"
+            + delimiter_hint(frame, delimiter)
+        )
+
+
+def read_csv(path, target, task=None, *, delimiter=",", id_column=None):
     """Features and target from a CSV file.
 
     Rows whose target is missing are dropped; the task is inferred from the
-    target unless given.
+    target unless given. The feature columns are cleaned on the way
+    (``_columns.clean_features``: empty columns and text identifiers are left
+    out, numeric columns with a few stray entries read as numbers), and
+    every such change is a note.
 
     Parameters
     ----------
@@ -256,16 +381,23 @@ def read_csv(path, target, task=None):
         Name of the target column.
     task : {"classification", "regression"}, default=None
         The task; None infers it with ``infer_task``.
+    delimiter : str, default=","
+        The character between the fields.
+    id_column : str, default=None
+        A column that identifies the rows: not a feature, left out.
 
     Returns
     -------
     data : Dataset
     """
-    frame = read_table(path)
-    if target not in frame.columns:
-        raise InputError(
-            f"target column {target!r} is not in {path}; its columns are: {_list_columns(frame.columns)}"
-        )
+    from ._columns import clean_features  # needs pandas, which is there by now
+
+    frame = read_table(path, delimiter=delimiter, text_columns=[id_column] if id_column else ())
+    _check_column(frame, path, target, "target column", delimiter)
+    if id_column is not None:
+        _check_column(frame, path, id_column, "--id-column", delimiter)
+        if id_column == target:
+            raise InputError(f"--id-column and --target name the same column, {target!r}")
     notes = []
     missing = frame[target].isna()
     if missing.all():
@@ -273,13 +405,16 @@ def read_csv(path, target, task=None):
     if missing.any():
         notes.append(f"dropped {int(missing.sum())} rows of {path} without a value of {target!r}")
         frame = frame.loc[~missing].reset_index(drop=True)
-    X, y = frame.drop(columns=[target]), frame[target]
+    X, y = frame.drop(columns=[target] + ([id_column] if id_column else [])), frame[target]
     if X.shape[1] == 0:
         raise InputError(f"{path} has no feature columns besides the target {target!r}")
+    X, cleaning = clean_features(X)
+    if X.shape[1] == 0:
+        raise InputError(f"{path} has no feature columns to learn from: {'; '.join(cleaning)}")
     if task is None:
         task = infer_task(y)
     _check_task(y, task)
-    return Dataset(str(path), X, y, task, from_csv=True, notes=notes)
+    return Dataset(str(path), X, y, task, from_csv=True, notes=notes + cleaning)
 
 
 def split_columns(X):
@@ -399,3 +534,24 @@ def make_preprocessor(data, *, scale=True):
         ]
         transformers.append(("categorical", Pipeline(steps), categorical))
     return ColumnTransformer(transformers, sparse_threshold=0.0)
+
+
+def numeric_columns(pipeline):
+    """The columns that a fitted pipeline of ``make_preprocessor`` reads as numbers.
+
+    Parameters
+    ----------
+    pipeline : estimator
+        A fitted pipeline; only one whose ``"preprocess"`` step is the
+        ``ColumnTransformer`` of CSV data has such columns, others give none.
+
+    Returns
+    -------
+    columns : list of str
+    """
+    preprocess = getattr(pipeline, "named_steps", {}).get("preprocess")
+    if not isinstance(preprocess, ColumnTransformer):
+        return []
+    return [
+        column for name, _, columns in preprocess.transformers_ if name == "numeric" for column in columns
+    ]

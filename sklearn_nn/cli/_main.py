@@ -4,13 +4,16 @@ A problem with the arguments or the data (an ``InputError``) ends the tool
 with one line ``sklearn-nn: error: ...`` on stderr and exit status 2. The
 first Ctrl-C ends it with ``sklearn-nn: interrupted`` and exit status 130,
 before any table, report or model file is written (see ``_interrupt``).
+
+The parser needs no pandas, so ``--help`` and ``--version`` work without the
+``cli`` extra; the subcommands (which import pandas) are imported only after
+the check that pandas is there.
 """
 
 import os
 import sys
 
-from ._commands import COMMANDS
-from ._datasets import InputError
+from ._datasets import InputError, require_pandas
 from ._interrupt import sigint_raises
 from ._parser import PROG, build_parser
 from ._progress import Reporter
@@ -51,6 +54,9 @@ def main(argv=None):
     with sigint_raises() as sigint:
         try:
             args = build_parser().parse_args(argv)
+            require_pandas()
+            from ._commands import COMMANDS
+
             status = COMMANDS[args.command](args, Reporter(quiet=args.quiet))
         except KeyboardInterrupt:
             return _interrupted()

@@ -14,7 +14,7 @@ from ._datasets import DATASETS, TASKS, InputError
 from ._models import MODELS
 
 PROG = "sklearn-nn"
-_SUBCOMMANDS = ("compare", "train", "predict", "export")
+_SUBCOMMANDS = ("compare", "train", "predict", "export", "datasets")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,6 +42,28 @@ def _n_jobs(text):
     if value == 0:
         raise argparse.ArgumentTypeError("must not be 0 (use 1 for one process, -1 for all cores)")
     return value
+
+
+def _delimiter(text):
+    """One character; ``tab`` (or ``\\t`` as typed in a shell) is the tab."""
+    value = "\t" if text in ("tab", "\\t") else text
+    if len(value) != 1 or value in '\n\r"':
+        raise argparse.ArgumentTypeError(f"expected one character (or 'tab'), got {text!r}")
+    return value
+
+
+def _input_arguments(what):
+    """The parent parser of the options of reading a CSV file: its delimiter and identifier column."""
+    parser = _Parser(add_help=False)
+    group = parser.add_argument_group("CSV files")
+    group.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        metavar="CHAR",
+        help="the character between the fields of --csv FILE (default ','; e.g. ';', or 'tab')",
+    )
+    group.add_argument("--id-column", metavar="COLUMN", help=what)
+    return parser
 
 
 def parse_params(items):
@@ -74,11 +96,19 @@ def parse_params(items):
     return params
 
 
-def _common_arguments():
-    """The parent parser of the options of every subcommand."""
+def _common_arguments(default=False):
+    """The parent parser of the options of every subcommand.
+
+    A nested subcommand (``datasets export``) takes ``default=argparse.SUPPRESS``,
+    so that its default does not undo a ``-q`` given before its name.
+    """
     common = _Parser(add_help=False)
     common.add_argument(
-        "-q", "--quiet", action="store_true", help="print only the results and errors (no progress or notes)"
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="print only the results and errors (no progress or notes)",
     )
     return common
 
@@ -106,6 +136,16 @@ def _data_arguments():
     return data
 
 
+_ID_FOR_FITTING = (
+    "a column of --csv FILE that identifies the rows (an ID, a name): it is not a feature, so the "
+    "models do not see it"
+)
+_ID_FOR_PREDICT = (
+    "a column of --csv FILE that identifies the rows (an ID, a name): copied, as written, into the "
+    "predictions as their first column, and not given to the model"
+)
+
+
 def _add_compare(subcommands, parents):
     compare = subcommands.add_parser(
         "compare",
@@ -118,7 +158,10 @@ def _add_compare(subcommands, parents):
     compare.add_argument("--quick", action="store_true", help="3 folds and fewer epochs")
     compare.add_argument("--n-jobs", type=_n_jobs, metavar="N", help="folds fitted in parallel (default 1)")
     compare.add_argument(
-        "--report", metavar="DIR", help="also write the table (Markdown, CSV) and figures (PNG) into DIR"
+        "--report",
+        metavar="DIR",
+        help="also write the table (Markdown, CSV) and figures (PNG) into the folder DIR (created if "
+        "needed; files of the same names in it are replaced); checked before the comparison starts",
     )
     compare.add_argument(
         "--format",
@@ -168,7 +211,11 @@ def _add_predict(subcommands, parents):
     )
     predict.add_argument("model", metavar="MODEL", help="model file written by 'sklearn-nn train --save'")
     predict.add_argument("--csv", required=True, metavar="FILE", help="rows to predict, with a header row")
-    predict.add_argument("--output", metavar="FILE", help="write the predictions here (default: stdout)")
+    predict.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the predictions here (default: stdout), delimited by --delimiter like the input",
+    )
     predict.add_argument("--proba", action="store_true", help="add the class probabilities")
     _add_trust_pickle(predict)
 
@@ -198,6 +245,35 @@ def _add_export(subcommands, parents):
     _add_trust_pickle(export)
 
 
+def _add_datasets(subcommands, parents):
+    datasets = subcommands.add_parser(
+        "datasets",
+        parents=parents,
+        help="list the named data sets, or write one as a CSV file",
+        description="The data sets that --dataset names (bundled with scikit-learn or generated with "
+        "a fixed seed): list them, or export one as a CSV file with a header row, to read back with "
+        "--csv FILE --target COLUMN.",
+    )
+    actions = datasets.add_subparsers(dest="action", metavar="{list,export}")
+    parents = [_common_arguments(default=argparse.SUPPRESS)]
+    actions.add_parser("list", parents=parents, help="the names and what they hold (the default)")
+    export = actions.add_parser(
+        "export",
+        parents=parents,
+        help="write a data set as a CSV file",
+        description="Write a named data set as a CSV file: a header row, the feature columns, and the "
+        "target as the last column.",
+    )
+    export.add_argument("name", choices=list(DATASETS), metavar="NAME", help=", ".join(DATASETS))
+    export.add_argument("file", metavar="FILE", help="the CSV file to write (replaced if it exists)")
+    export.add_argument(
+        "--target",
+        default="target",
+        metavar="COLUMN",
+        help="name of the target column in the file (default: target)",
+    )
+
+
 def build_parser():
     """The argument parser of ``sklearn-nn``.
 
@@ -211,8 +287,9 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subcommands = parser.add_subparsers(dest="command", metavar="{" + ",".join(_SUBCOMMANDS) + "}")
     common, data = _common_arguments(), _data_arguments()
-    _add_compare(subcommands, [data, common])
-    _add_train(subcommands, [data, common])
-    _add_predict(subcommands, [common])
+    _add_compare(subcommands, [data, _input_arguments(_ID_FOR_FITTING), common])
+    _add_train(subcommands, [data, _input_arguments(_ID_FOR_FITTING), common])
+    _add_predict(subcommands, [_input_arguments(_ID_FOR_PREDICT), common])
     _add_export(subcommands, [common])
+    _add_datasets(subcommands, [common])
     return parser

@@ -4,7 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_nn.cli._datasets import DATASETS, InputError, load_dataset, make_preprocessor, read_csv
+from sklearn_nn.cli._datasets import (
+    DATASETS,
+    InputError,
+    export_dataset,
+    load_dataset,
+    make_preprocessor,
+    read_csv,
+)
 
 from .helpers import IRIS_MODELS, read_frame, run
 
@@ -89,3 +96,54 @@ def test_task_inference(tmp_path):
     assert read_csv(path, "many", task="classification").task == "classification"
     with pytest.raises(InputError, match="non-integer values"):
         read_csv(path, "frac", task="classification")
+
+
+def test_exported_data_sets_read_back_the_same(tmp_path):
+    for name in DATASETS:
+        path = tmp_path / f"{name}.csv"
+        export_dataset(name, path, target="label")
+        with open(path, encoding="utf-8", newline="") as file:
+            header = file.readline()
+        original, read = load_dataset(name), read_csv(path, "label")
+        assert header == ",".join([*map(str, original.X.columns), "label"]) + "\n", name
+        np.testing.assert_array_equal(read.X.to_numpy(), original.X.to_numpy())
+        np.testing.assert_array_equal(read.y.to_numpy(), original.y.to_numpy())
+        assert (
+            read.task == original.task
+            and read.notes == []
+            and list(read.X.columns) == list(original.X.columns)
+        )
+
+
+def test_datasets_subcommand(capsys, tmp_path):
+    status, out, err = run(capsys, "datasets")
+    assert status == 0 and err == ""
+    assert [line.split()[0] for line in out.splitlines()] == list(DATASETS)
+    assert "diabetes       regression      diabetes progression, regression" in out
+    assert run(capsys, "datasets", "list")[1] == out
+    path = tmp_path / "iris.csv"
+    status, out, err = run(capsys, "datasets", "export", "iris", str(path))
+    assert status == 0 and out == ""
+    assert err == (
+        f"wrote iris (150 samples, 4 features, 3 classes) to {path}, target column 'target'; "
+        f"read it back with --csv {path} --target target\n"
+    )
+    assert pd.read_csv(path).shape == (150, 5)
+    for argv in (["-q", "export", "iris"], ["export", "-q", "iris"], ["export", "iris", "--quiet"]):
+        assert run(capsys, "datasets", *argv[:-1], argv[-1], str(path)) == (0, "", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["iris.csv"]  # no temporary file left
+    for argv, message in [
+        (
+            ["iris", str(tmp_path / "no" / "iris.csv")],
+            f"cannot write {tmp_path / 'no' / 'iris.csv'}: the folder",
+        ),
+        (["iris", str(path), "--target", "petal width (cm)"], "--target 'petal width (cm)' is the name of a"),
+        (["mnist", str(path)], "argument NAME: invalid choice: 'mnist'"),
+    ]:
+        status, out, err = run(capsys, "datasets", "export", *argv)
+        assert (
+            status == 2
+            and out == ""
+            and err.startswith(f"sklearn-nn: error: {message}")
+            and err.count("\n") == 1
+        )

@@ -175,7 +175,7 @@ def test_help_and_version(capsys):
     status, out, _ = run(capsys, "--version")
     assert status == 0 and out == f"sklearn-nn {sklearn_nn.__version__}\n"
     status, out, _ = run(capsys, "--help")
-    assert status == 0 and "{compare,train,predict,export}" in out
-    for command in ("compare", "train", "predict", "export"):
-        status, out, _ = run(capsys, command, "--help")
+    assert status == 0 and "{compare,train,predict,export,datasets}" in out
+    for command in ("compare", "train", "predict", "export", "datasets", "datasets export"):
+        status, out, _ = run(capsys, *command.split(), "--help")
         assert status == 0 and out.startswith(f"usage: sklearn-nn {command}")
