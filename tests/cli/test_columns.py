@@ -1,6 +1,5 @@
 """What sklearn-nn does to the columns of a CSV file: stray entries, identifiers, empty columns, one class."""
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +8,7 @@ from sklearn.datasets import load_wine
 from sklearn_nn.cli._columns import read_mostly_numbers
 from sklearn_nn.cli._datasets import read_csv, split_columns
 
-from .helpers import read_frame, run
+from .helpers import read_frame, read_model_file, run
 
 
 def _wine(n_features=4):
@@ -52,7 +51,7 @@ def test_stray_entries_train_and_score_like_missing_values(capsys, stray_files, 
     outputs = {}
     for name in ("stray", "blank"):
         argv = ["train", "--model", "logistic", "--csv", str(stray_files / f"{name}.csv"), "--target"]
-        status, out, err = run(capsys, *argv, "cultivar", "--save", str(tmp_path / f"{name}.joblib"))
+        status, out, err = run(capsys, *argv, "cultivar", "--save", str(tmp_path / f"{name}.skops"))
         assert status == 0, err
         outputs[name] = (out.splitlines()[1], err)
     assert outputs["stray"][0] == outputs["blank"][0]  # the training accuracy line
@@ -62,11 +61,11 @@ def test_stray_entries_train_and_score_like_missing_values(capsys, stray_files, 
     assert "not numbers" not in outputs["blank"][1]
     # Predicting rows with stray entries: the same predictions as with empty values, and a note.
     status, out, err = run(
-        capsys, "predict", str(tmp_path / "stray.joblib"), "--csv", str(stray_files / "stray.csv")
+        capsys, "predict", str(tmp_path / "stray.skops"), "--csv", str(stray_files / "stray.csv")
     )
     assert status == 0, err
     assert "column 'alcohol': 8 of 178 values are not numbers and are treated as missing values" in err
-    expected = joblib.load(tmp_path / "blank.joblib")["pipeline"].predict(
+    expected = read_model_file(tmp_path / "blank.skops")["pipeline"].predict(
         pd.read_csv(stray_files / "blank.csv")
     )
     assert read_frame(out)["prediction"].tolist() == expected.tolist()
@@ -121,12 +120,12 @@ def test_identifier_columns(capsys, tmp_path):
         "--id-column row to leave it out; it is kept as a numeric feature",
     ]
     # Named as the identifier, the integer column is left out too, and the note about it goes.
-    model = tmp_path / "model.joblib"
+    model = tmp_path / "model.skops"
     argv = ["train", "--model", "logistic", "--csv", str(path), "--target", "cultivar", "--id-column", "row"]
     status, out, err = run(capsys, *argv, "--save", str(model))
     assert status == 0, err
     assert "(178 samples, 4 features, 3 classes)" in out
-    assert joblib.load(model)["columns"] == ["alcohol", "malic_acid", "ash", "alcalinity_of_ash"]
+    assert read_model_file(model)["columns"] == ["alcohol", "malic_acid", "ash", "alcalinity_of_ash"]
     assert "'row'" not in err and "left out column 'sample'" in err
     # Floats with a different value in every row are no identifier.
     assert read_csv(path, "cultivar", id_column="sample").notes[0].startswith("column 'row'")

@@ -4,13 +4,12 @@ import io
 import os
 import sys
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_iris
 
-from .helpers import needs_matplotlib, run
+from .helpers import needs_matplotlib, read_model_file, run
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +25,7 @@ def iris_files(tmp_path_factory):
 
 
 def _train(capsys, path, *options):
-    model = path.parent / f"{path.stem}-{len(options)}.joblib"
+    model = path.parent / f"{path.stem}-{len(options)}.skops"
     argv = ["train", "--model", "logistic", "--csv", str(path), "--target", "species", "--save", str(model)]
     status, out, err = run(capsys, *argv, *options)
     assert status == 0, err
@@ -41,8 +40,8 @@ def test_delimiter_reads_the_same_table(capsys, iris_files):
     tab, out_tab, _ = _train(capsys, iris_files / "tab.tsv", "--id-column", "plant", "--delimiter", "tab")
     assert out.splitlines()[1] == out_semicolon.splitlines()[1] == out_tab.splitlines()[1]
     for model in (comma, semicolon, tab):
-        assert joblib.load(model)["columns"] == list(load_iris(as_frame=True).data.columns)
-    coefs = [joblib.load(model)["pipeline"][-1].coef_ for model in (comma, semicolon, tab)]
+        assert read_model_file(model)["columns"] == list(load_iris(as_frame=True).data.columns)
+    coefs = [read_model_file(model)["pipeline"][-1].coef_ for model in (comma, semicolon, tab)]
     np.testing.assert_array_equal(coefs[0], coefs[1])
     np.testing.assert_array_equal(coefs[0], coefs[2])
 
@@ -71,7 +70,7 @@ def test_predict_passes_the_id_column_through(capsys, iris_files, tmp_path):
     assert [line.split(";")[0] for line in lines[1:]] == [f"{i:04d}" for i in range(150)]  # as written
     written = pd.read_csv(output, sep=";", dtype={"plant": str})
     X = pd.read_csv(iris_files / "comma.csv").drop(columns=["plant", "species"])
-    pipeline = joblib.load(model)["pipeline"]
+    pipeline = read_model_file(model)["pipeline"]
     assert written["prediction"].tolist() == pipeline.predict(X).tolist()
     np.testing.assert_allclose(written.iloc[:, 2:].to_numpy(), pipeline.predict_proba(X), rtol=1e-15)
     assert "ignored columns" not in err
@@ -92,7 +91,7 @@ def test_predict_id_column_that_the_model_was_trained_on(capsys, tmp_path):
     assert "the model was trained on --id-column 'number': it is given to the model too" in err
     written = pd.read_csv(io.StringIO(out))
     assert written["number"].tolist() == list(range(0, 1050, 7))
-    expected = joblib.load(model)["pipeline"].predict(pd.read_csv(path).drop(columns="species"))
+    expected = read_model_file(model)["pipeline"].predict(pd.read_csv(path).drop(columns="species"))
     assert written["prediction"].tolist() == expected.tolist()
 
 

@@ -34,17 +34,19 @@ def test_readme_train_and_predict_examples_run_as_written(capsys, monkeypatch, t
         ["train", "--model"],
         ["datasets", "export"],
         ["train", "--model"],
-        ["predict", "wines.joblib"],
+        ["predict", "wines.skops"],
+        ["export", "digits.skops"],
     ]
     monkeypatch.chdir(tmp_path)  # an empty folder
     for argv in commands:
         assert main(argv) == 0, (argv, capsys.readouterr().err)
     capsys.readouterr()
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "digits.joblib",
+        "digits.onnx",
+        "digits.skops",
         "predictions.csv",
         "wines.csv",
-        "wines.joblib",
+        "wines.skops",
     ]
     predictions, wines = pd.read_csv(tmp_path / "predictions.csv"), pd.read_csv(tmp_path / "wines.csv")
     assert list(predictions.columns) == ["prediction", "proba_0", "proba_1", "proba_2"]
