@@ -21,6 +21,7 @@ PACKAGE = ROOT / "sklearn_nn"
 # The examples that take more than about 5 seconds on 2 cores.
 SLOW = {
     "plot_batch_modes.py",
+    "plot_checkpoint_resume_export.py",
     "plot_dropout.py",
     "plot_naive_bayes_vs_logistic.py",
     "plot_regularization_path.py",
