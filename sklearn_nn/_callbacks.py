@@ -15,6 +15,8 @@ except ImportError:  # pragma: no cover - older scikit-learn has no callback API
 #: Set by scikit-learn's callback machinery for the duration of one fit; they
 #: survive when a failed call puts the estimator's other attributes back.
 CALLBACK_ATTRIBUTES = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+#: Where ``set_callbacks`` keeps the callbacks: a setting of the caller's, not training state.
+CALLBACKS_SET = "_skl_callbacks"
 
 
 class CallbackTasks(EpochTasks):

@@ -30,7 +30,7 @@ import os
 import numpy as np
 import scipy.sparse as sp
 
-from ._callbacks import CALLBACK_ATTRIBUTES
+from ._callbacks import CALLBACK_ATTRIBUTES, CALLBACKS_SET
 from ._files import atomic_write
 from ._state import from_plain, rng_state, set_rng_state, to_plain
 from ._training import EpochProgress
@@ -138,6 +138,11 @@ def digest(chunk):
     return h.hexdigest()
 
 
+def _not_state(params):
+    """What a checkpoint neither saves nor replaces: the parameters and callbacks are the caller's."""
+    return {*params, *CALLBACK_ATTRIBUTES, CALLBACKS_SET}
+
+
 def _remove_partial_writes(path):
     """Delete the temporary files of writes of ``path`` that a killed process left (``atomic_write``'s)."""
     folder, name = os.path.split(os.path.abspath(path))
@@ -219,9 +224,8 @@ class Checkpoint:
         meta, arrays = self.saved
         params = estimator.get_params(deep=False)
         state = _decode(meta["estimator"], arrays, params)
-        for name in [
-            name for name in vars(estimator) if name not in params and name not in CALLBACK_ATTRIBUTES
-        ]:
+        skip = _not_state(params)
+        for name in [name for name in vars(estimator) if name not in skip]:
             delattr(estimator, name)
         estimator.__setstate__({**params, **state})
 
@@ -272,9 +276,7 @@ class Checkpoint:
         estimator = self.estimator
         params = estimator.get_params(deep=False)
         encode = _Encoder(params)
-        skip = set(params) | set(
-            CALLBACK_ATTRIBUTES
-        )  # the parameters are the caller's; callbacks are of the call
+        skip = _not_state(params)
         state = {k: v for k, v in estimator.__getstate__().items() if k not in skip}
         meta = {
             "format": FORMAT,

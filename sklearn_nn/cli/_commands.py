@@ -10,6 +10,7 @@ on such matrices, and many times slower when the cores are busy.
 scored as it is, and the table shows how good that is.
 """
 
+import os
 import sys
 import time
 import warnings
@@ -19,13 +20,17 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
 from .. import __version__
+from .._base import BaseGD
 from .._files import atomic_write
 from .._solvers import SOLVERS
+from .._step_rules import STEP_RULES
 from .._training import STOP_REASONS
+from ..stream import fit_stream
 from ._columns import coerce_numeric
 from ._compare import METRICS, check_report_dir, cv_splits, run_comparison, write_report
 from ._datasets import (
@@ -180,11 +185,16 @@ def train(args, reporter):
     check_model_fits_data(spec, data)
     pipeline = build_pipeline(spec, data, params=params)
     model = pipeline[-1]
+    if args.checkpoint is not None:
+        _check_checkpointable(spec, model, args.checkpoint)
     with _compute_settings():
         with _fit_progress(reporter, model, f"fitting {spec.name} on {data.describe()}"):
             start = time.perf_counter()
             try:
-                pipeline.fit(data.X, data.y)
+                if args.checkpoint is None:
+                    pipeline.fit(data.X, data.y)
+                else:
+                    _fit_with_checkpoint(pipeline, data, args.checkpoint, reporter)
             except ValueError as exc:
                 raise InputError(f"cannot fit {spec.name} on {data.name}: {exc}") from None
             seconds = time.perf_counter() - start
@@ -212,6 +222,47 @@ def train(args, reporter):
     else:
         reporter.note("the model was not saved: pass --save FILE to keep it for 'sklearn-nn predict'")
     return 0
+
+
+def _check_checkpointable(spec, model, path):
+    """``--checkpoint`` trains with ``fit_stream``: a model of this package with a stochastic solver."""
+    solver = SOLVERS.get(getattr(model, "solver", None))
+    rule = getattr(model, "learning_rate", None)
+    if not isinstance(model, BaseGD) or solver is None or not solver.stochastic or rule in STEP_RULES:
+        raise InputError(
+            "--checkpoint trains with sklearn_nn's fit_stream, which needs one of sklearn_nn's models with "
+            f"a stochastic solver and a learning-rate schedule; {spec.name} is not one (for logistic or "
+            "softmax pass --param solver=adam)"
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"cannot write the checkpoint {path}: no folder {folder}")
+
+
+def _fit_with_checkpoint(pipeline, data, path, reporter):
+    """Fit the preprocessing, then the model with ``fit_stream(checkpoint=path)`` over the transformed rows.
+
+    The rows are one chunk (or several, beyond about 32 MiB) per epoch, for up to
+    ``max_iter`` epochs; with ``early_stopping`` the validation rows are split off
+    first (stratified for classifiers, seeded by ``random_state``).
+    """
+    model = pipeline[-1]
+    X = pipeline[:-1].fit_transform(data.X, data.y) if len(pipeline) > 1 else data.X
+    y, validation = np.asarray(data.y), None
+    if model.early_stopping:
+        seed = model.random_state if isinstance(model.random_state, int) else 0
+        stratify = y if is_classifier(model) and y.ndim == 1 else None
+        X, X_val, y, y_val = train_test_split(
+            X, y, test_size=model.validation_fraction, random_state=seed, stratify=stratify
+        )
+        validation = (X_val, y_val)
+    resuming = os.path.exists(path)
+    classes = np.unique(y) if is_classifier(model) and y.ndim == 1 else None
+    fit_stream(model, (X, y), epochs=model.max_iter, classes=classes, validation=validation, checkpoint=path)
+    reporter.note(
+        f"{'resumed from' if resuming else 'trained with'} the checkpoint {path}, written after every chunk "
+        "of rows: the same command resumes from it after a crash"
+    )
 
 
 def _rows_to_predict(args, bundle, reporter):

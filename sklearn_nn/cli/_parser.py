@@ -197,6 +197,13 @@ def _add_train(subcommands, parents):
     train.add_argument(
         "--save", metavar="FILE", help="save the fitted model here, a skops file: FILE must end in .skops"
     )
+    train.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help="train sklearn_nn's model with fit_stream and save the whole training state in FILE after every "
+        "chunk of rows (an epoch, for data under about 32 MiB); the same command, run again, resumes from it "
+        "and ends as a run that was never interrupted",
+    )
 
 
 def _add_predict(subcommands, parents):
