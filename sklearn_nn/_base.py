@@ -117,7 +117,68 @@ class _ChunkReader:
         return self._read(self.source(rng, resume), started=resume is not None)
 
 
-class BaseGD(CallbackSupportMixin, BaseEstimator):
+class _StreamFitMixin:
+    """The ``fit_stream`` path of the estimators: chunks read anew in every epoch, and checkpoints.
+
+    It prepares a ``Stream`` for ``BaseGD._fit_session``, the one fit path.
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_stream(self, source, rng, *, epochs, shuffle, classes=None, validation=None, checkpoint=None):
+        """Train for up to ``epochs`` epochs over chunks read anew in every epoch.
+
+        The engine of ``sklearn_nn.stream.fit_stream``. ``source(rng, resume)``
+        returns the chunks ``(index, (X, y, sample_weight))`` of one epoch in
+        that epoch's order. Every chunk is checked and encoded like the data of
+        ``partial_fit``; the first one also builds the model (afresh unless
+        ``warm_start``). Training is ``fit``'s path over a ``Stream``: one
+        history entry per epoch, the same stopping rule, early stopping on the
+        ``validation`` rows, and ``rng`` shuffles chunks and rows. A
+        ``checkpoint`` (``_checkpoint.Checkpoint``) that holds a state puts it
+        back and training goes on from there; it is written after every chunk.
+        """
+        resuming = checkpoint is not None and checkpoint.resuming
+        if resuming and checkpoint.finished:
+            checkpoint.restore_estimator(self)
+            return self
+        first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not resuming)
+        X_val, y_val, sw_val = (*validation, None)[:3] if validation is not None else (None, None, None)
+        plan = dict(max_epochs=epochs, shuffle=shuffle, last_reason="epochs")
+
+        def prepare():
+            reader = _ChunkReader(self, source, rng, checkpoint)
+            if resuming:
+                checkpoint.restore_estimator(self)
+                val = self._validation_rows(X_val, y_val, sw_val, self._trainer.net.dtype)
+            else:
+                val = self._start_stream(reader, (X_val, y_val, sw_val), classes, first_pass, rng)
+            stream = Stream(reader, checkpoint)
+            if checkpoint is not None:
+                checkpoint.bind(self, reader, stream)
+            return stream, val, (None, None, None), plan
+
+        self._fit_session(prepare, first_pass=first_pass, incremental=False)
+        if checkpoint is not None and self.stop_reason_ != "interrupted":
+            checkpoint.write(finished=True)
+        return self
+
+    def _start_stream(self, reader, validation, classes, first_pass, rng):
+        """Read the first chunk, build (or check) the model from it; the validation rows."""
+        train, val = self._prepare_data(*reader.first(), *validation, first_pass, True, classes)
+        if first_pass and classes is None and isinstance(self, ClassifierMixin):
+            if not self._encoding.multilabel:
+                raise ValueError(
+                    "fit_stream needs classes= for a classifier: all the classes of the stream, "
+                    "which its first chunk may not show."
+                )
+        self._build(train) if first_pass else self._check_compatible(train)
+        self._configure_solver(train.n_rows)
+        self._rng = rng
+        reader.begin(train)
+        return val
+
+
+class BaseGD(_StreamFitMixin, CallbackSupportMixin, BaseEstimator):
     """Base of all estimators: one fit path for every model, loss and solver.
 
     Subclasses define ``__init__``, ``_hidden_layer_sizes``, ``_init_network``,
@@ -198,60 +259,6 @@ class BaseGD(CallbackSupportMixin, BaseEstimator):
             return train, val, data, {}
 
         return self._fit_session(prepare, first_pass=first_pass, incremental=incremental)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def _fit_stream(self, source, rng, *, epochs, shuffle, classes=None, validation=None, checkpoint=None):
-        """Train for up to ``epochs`` epochs over chunks read anew in every epoch.
-
-        The engine of ``sklearn_nn.stream.fit_stream``. ``source(rng, resume)``
-        returns the chunks ``(index, (X, y, sample_weight))`` of one epoch in
-        that epoch's order. Every chunk is checked and encoded like the data of
-        ``partial_fit``; the first one also builds the model (afresh unless
-        ``warm_start``). Training is ``fit``'s path over a ``Stream``: one
-        history entry per epoch, the same stopping rule, early stopping on the
-        ``validation`` rows, and ``rng`` shuffles chunks and rows. A
-        ``checkpoint`` (``_checkpoint.Checkpoint``) that holds a state puts it
-        back and training goes on from there; it is written after every chunk.
-        """
-        resuming = checkpoint is not None and checkpoint.resuming
-        if resuming and checkpoint.finished:
-            checkpoint.restore_estimator(self)
-            return self
-        first_pass = not hasattr(self, "_trainer") or (not self.warm_start and not resuming)
-        X_val, y_val, sw_val = (*validation, None)[:3] if validation is not None else (None, None, None)
-        plan = dict(max_epochs=epochs, shuffle=shuffle, last_reason="epochs")
-
-        def prepare():
-            reader = _ChunkReader(self, source, rng, checkpoint)
-            if resuming:
-                checkpoint.restore_estimator(self)
-                val = self._validation_rows(X_val, y_val, sw_val, self._trainer.net.dtype)
-            else:
-                val = self._start_stream(reader, (X_val, y_val, sw_val), classes, first_pass, rng)
-            stream = Stream(reader, checkpoint)
-            if checkpoint is not None:
-                checkpoint.bind(self, reader, stream)
-            return stream, val, (None, None, None), plan
-
-        self._fit_session(prepare, first_pass=first_pass, incremental=False)
-        if checkpoint is not None and self.stop_reason_ != "interrupted":
-            checkpoint.write(finished=True)
-        return self
-
-    def _start_stream(self, reader, validation, classes, first_pass, rng):
-        """Read the first chunk, build (or check) the model from it; the validation rows."""
-        train, val = self._prepare_data(*reader.first(), *validation, first_pass, True, classes)
-        if first_pass and classes is None and isinstance(self, ClassifierMixin):
-            if not self._encoding.multilabel:
-                raise ValueError(
-                    "fit_stream needs classes= for a classifier: all the classes of the stream, "
-                    "which its first chunk may not show."
-                )
-        self._build(train) if first_pass else self._check_compatible(train)
-        self._configure_solver(train.n_rows)
-        self._rng = rng
-        reader.begin(train)
-        return val
 
     def _fit_session(self, prepare, *, first_pass, incremental):
         """Prepare, train and record one call; a failed call leaves the estimator as it was.

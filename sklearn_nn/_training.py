@@ -305,6 +305,20 @@ class Session:
         return reason
 
 
+def _run_state(trainer, train, session, rng, start_of_epoch):
+    """The work arrays and counts of ``Trainer.run``, and the progress of a checkpoint's epoch."""
+    buffers = {"evals": 0, "updates": trainer.n_updates}  # work arrays by batch size, and counts
+    buffers["dropout"] = None if trainer.dropout is None else Dropout(trainer.dropout, rng)
+    gauge = GradientNorms(trainer.net) if trainer.monitor_gradients else None
+    buffers["gauge"] = session.gradient_norms = gauge
+    checkpoint, progress = getattr(train, "checkpoint", None), None
+    if checkpoint is not None:
+        if checkpoint.resuming:  # the position of the checkpoint: its epoch, chunk and running sums
+            progress, train.resume = checkpoint.restore_loop(train, session, start_of_epoch, buffers)
+        buffers["after_part"] = functools.partial(checkpoint.after_part, session, start_of_epoch, buffers)
+    return buffers, progress
+
+
 class Trainer:
     """State of training that persists across ``fit`` and ``partial_fit`` calls.
 
@@ -460,20 +474,10 @@ class Trainer:
         """
         plan, params = session.plan, self.net.params
         checkpoint = getattr(train, "checkpoint", None)  # a stream of fit_stream(checkpoint=...)
-        resuming = checkpoint is not None and checkpoint.resuming
-        self.start(plan, fresh_monitor and not resuming)
+        self.start(plan, fresh_monitor and not (checkpoint is not None and checkpoint.resuming))
         epochs = EpochBatches(train, plan.batch_size, plan.shuffle)
         start_of_epoch = Snapshot(self)
-        buffers = {"evals": 0, "updates": self.n_updates}  # work arrays by batch size, and counts
-        buffers["dropout"] = None if self.dropout is None else Dropout(self.dropout, rng)
-        buffers["gauge"] = session.gradient_norms = (
-            GradientNorms(self.net) if self.monitor_gradients else None
-        )
-        progress = None
-        if resuming:  # the position of the checkpoint: its epoch, chunk and running sums
-            progress, train.resume = checkpoint.restore_loop(train, session, start_of_epoch, buffers)
-        if checkpoint is not None:
-            buffers["after_part"] = functools.partial(checkpoint.after_part, session, start_of_epoch, buffers)
+        buffers, progress = _run_state(self, train, session, rng, start_of_epoch)
         with deferred_sigint() as interrupt:
             try:
                 for _ in range(plan.max_epochs - session.outcome.n_epochs):

@@ -178,7 +178,35 @@ def fit_stream(
             f"MLPClassifierScratch, MLPRegressorScratch); got {type(estimator).__name__}. For a pipeline, "
             "transform the chunks in a chunk-loading function and stream them into its last step."
         )
-    if not isinstance(epochs, Integral) or isinstance(epochs, bool) or epochs < 1:
+    _check_arguments(estimator, epochs, chunk_size, validation, classes)
+    rng = check_random_state(estimator.random_state if random_state is None else random_state)
+    source = _source(chunks, chunk_size, shuffle, epochs)
+    if checkpoint is not None:
+        if not _is_count(checkpoint_every):
+            raise ValueError(f"checkpoint_every must be an integer >= 1, got {checkpoint_every!r}.")
+        arguments = dict(epochs=epochs, classes=classes, chunk_size=chunk_size, shuffle=shuffle)
+        arguments.update(
+            random_state=random_state, validation=validation, source=type(source.chunks).__name__
+        )
+        checkpoint = Checkpoint(checkpoint, checkpoint_every, _settings(estimator, arguments))
+    return estimator._fit_stream(
+        source,
+        rng,
+        epochs=epochs,
+        shuffle=shuffle,
+        classes=classes,
+        validation=validation,
+        checkpoint=checkpoint,
+    )
+
+
+def _is_count(value):
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
+def _check_arguments(estimator, epochs, chunk_size, validation, classes):
+    """Refuse what fit_stream cannot do, before anything is read."""
+    if not _is_count(epochs):
         raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}.")
     if chunk_size is not None and (not isinstance(chunk_size, Integral) or chunk_size < 1):
         raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}.")
@@ -214,29 +242,6 @@ def fit_stream(
             raise ValueError(
                 f"classes={classes} differs from the classes of the fitted model, {estimator.classes_}."
             )
-    rng = check_random_state(estimator.random_state if random_state is None else random_state)
-    source = _source(chunks, chunk_size, shuffle, epochs)
-    if checkpoint is not None:
-        if (
-            not isinstance(checkpoint_every, Integral)
-            or isinstance(checkpoint_every, bool)
-            or checkpoint_every < 1
-        ):
-            raise ValueError(f"checkpoint_every must be an integer >= 1, got {checkpoint_every!r}.")
-        arguments = dict(epochs=epochs, classes=classes, chunk_size=chunk_size, shuffle=shuffle)
-        arguments.update(
-            random_state=random_state, validation=validation, source=type(source.chunks).__name__
-        )
-        checkpoint = Checkpoint(checkpoint, checkpoint_every, _settings(estimator, arguments))
-    return estimator._fit_stream(
-        source,
-        rng,
-        epochs=epochs,
-        shuffle=shuffle,
-        classes=classes,
-        validation=validation,
-        checkpoint=checkpoint,
-    )
 
 
 def _settings(estimator, arguments):
