@@ -84,7 +84,7 @@ for name, model in models.items():
 ax_epoch.set(xscale="log", yscale="log", xlabel="epoch", ylabel="training loss J", title="Per epoch")
 ax_time.set(yscale="log", xlabel="training time (s)", ylabel="training loss J", title="Per second")
 ax_epoch.legend()
-ax_time.legend()
+_ = ax_time.legend()
 
 # %%
 # What the two panels show

@@ -87,7 +87,7 @@ for ax, rate in zip(axes, grid["mlp__learning_rate_init"]):
     ax.set(xlabel="hidden_layer_sizes", ylabel="alpha", title=f"learning_rate_init={rate:g}")
     for (i, j), value in np.ndenumerate(scores.to_numpy()):
         ax.text(j, i, f"{value:.3f}", ha="center", va="center", color="w" if value < 0.9 else "k")
-fig.colorbar(image, ax=axes, label="mean cross-validated accuracy")
+_ = fig.colorbar(image, ax=axes, label="mean cross-validated accuracy")
 
 # %%
 # With only 30 epochs the learning rate matters most: at ``1e-3`` Adam has

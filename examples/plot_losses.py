@@ -50,7 +50,7 @@ for name, values in losses.items():
     ax.plot(margin, values, label=name)
 ax.axvline(0, color="0.6", linewidth=0.8)
 ax.set(xlabel="margin m = u z", ylabel="loss", ylim=(0, 5))
-ax.legend()
+_ = ax.legend()
 
 # %%
 # The log loss and the hinge grow linearly with a wrong margin: a row far on

@@ -61,16 +61,21 @@ def gradients(estimator, X, y, sample_weight=None):
     Parameters
     ----------
     estimator : fitted estimator of this package
+        A fitted ``LogisticRegressionGD``, ``SoftmaxRegressionGD``,
+        ``MLPClassifierScratch`` or ``MLPRegressorScratch``.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The rows.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Their targets, as ``fit`` takes them.
     sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the rows; None gives every row weight 1.
 
     Returns
     -------
     coef_grads : list of ndarray
-        dJ/dW for each layer, shaped like ``coefs_``.
+        The gradient dJ/dW of each layer, shaped like ``coefs_``.
     intercept_grads : list of ndarray
-        dJ/db for each layer, shaped like ``intercepts_``.
+        The gradient dJ/db of each layer, shaped like ``intercepts_``.
 
     Notes
     -----
@@ -104,7 +109,7 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-4):
     """The largest relative difference between ``gradients`` and central differences of J.
 
     The classic gradient check in one call: every parameter theta_j is moved
-    by +-h and +-2h, h = ``eps`` * max(1, |theta_j|), and the five-point
+    by +-h and +-2h, h = ``eps`` * max(1, abs(theta_j)), and the five-point
     central difference (8 [J(+h) - J(-h)] - [J(+2h) - J(-2h)]) / (12 h),
     whose error shrinks like h^4, is compared with the backpropagated
     gradient. Both are computed in float64 (on a float64 copy of a float32
@@ -115,16 +120,22 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-4):
     Parameters
     ----------
     estimator : fitted estimator of this package
+        A fitted ``LogisticRegressionGD``, ``SoftmaxRegressionGD``,
+        ``MLPClassifierScratch`` or ``MLPRegressorScratch``.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The rows.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Their targets, as ``fit`` takes them.
     sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the rows; None gives every row weight 1.
     eps : float, default=1e-4
         The relative step h.
 
     Returns
     -------
     difference : float
-        max_j |g_j - d_j| / max(|g_j|, |d_j|, 1e-3 max_k |g_k|): relative for
+        The largest difference, measured as
+        ``max_j |g_j - d_j| / max(|g_j|, |d_j|, 1e-3 max_k |g_k|)``: relative for
         every entry but those a thousand times smaller than the largest,
         which are compared with that thousandth (a difference of rounding
         size there says nothing about the formulas). Below about 1e-6 the
@@ -172,6 +183,11 @@ class Trace:
     """Every intermediate of one forward and backward pass, in the user guide's notation.
 
     Made by ``trace``. Layer l = 1 ... L is stored at index l - 1.
+
+    Parameters
+    ----------
+    **fields
+        The attributes below, by name.
 
     Attributes
     ----------
@@ -236,6 +252,11 @@ class Trace:
         Columns ``layer`` (1 ... L), ``quantity`` (``z``, ``a``, ``delta``,
         ``dJ/dW``, ``dJ/db``), ``row`` (the row of X; for ``dJ/dW`` the input
         unit), ``unit`` and ``value``. Needs pandas.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            One row per number of the trace.
         """
         try:
             import pandas as pd
@@ -268,10 +289,14 @@ def trace(estimator, X, y, sample_weight=None):
     Parameters
     ----------
     estimator : fitted estimator of this package
+        A fitted ``LogisticRegressionGD``, ``SoftmaxRegressionGD``,
+        ``MLPClassifierScratch`` or ``MLPRegressorScratch``.
     X : {array-like, sparse matrix} of shape (n_rows, n_features)
         A few rows: everything is kept (and printed) for each of them.
     y : array-like of shape (n_rows,) or (n_rows, n_outputs)
+        Their targets, as ``fit`` takes them.
     sample_weight : array-like of shape (n_rows,), default=None
+        Weights of the rows; None gives every row weight 1.
 
     Returns
     -------

@@ -1,5 +1,6 @@
-"""Every public estimator documents exactly its parameters and its fitted attributes."""
+"""Every public estimator documents exactly its parameters and its fitted attributes; the pages' code runs."""
 
+import doctest
 import re
 import warnings
 from pathlib import Path
@@ -70,3 +71,28 @@ def test_readme_example_prints_its_output(capsys):
     code, output = match.groups()
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out == output
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+# The written pages (not what a local build generates into docs/), those with doctest examples.
+PAGES_WITH_EXAMPLES = sorted(
+    path.relative_to(DOCS).as_posix()
+    for path in [*DOCS.glob("*.rst"), *DOCS.glob("user_guide/*.rst")]
+    if ">>> " in path.read_text(encoding="utf-8")
+)
+
+
+def test_the_inspection_page_has_examples():
+    assert "user_guide/inspection.rst" in PAGES_WITH_EXAMPLES
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES)
+def test_the_examples_of_a_page_print_what_it_shows(page, capsys):
+    """Every ``>>>`` example of the page runs as a doctest, warnings from sklearn_nn being errors."""
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("pandas")
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(DOCS / page), module_relative=False, optionflags=flags, encoding="utf-8")
+    report = capsys.readouterr().out
+    assert result.attempted > 0
+    assert result.failed == 0, report

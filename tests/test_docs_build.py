@@ -24,6 +24,10 @@ API_OBJECTS = [
     "sklearn_nn.MLPRegressorScratch",
     "sklearn_nn.plot.LossCurveDisplay",
     "sklearn_nn.stream.fit_stream",
+    "sklearn_nn.inspection.gradients",
+    "sklearn_nn.inspection.check_gradients",
+    "sklearn_nn.inspection.trace",
+    "sklearn_nn.inspection.Trace",
 ]
 PAGES = [
     "index",
@@ -41,6 +45,7 @@ PAGES = [
     "user_guide/backpropagation",
     "user_guide/training",
     "user_guide/monitoring",
+    "user_guide/inspection",
     "user_guide/theory",
 ]
 
