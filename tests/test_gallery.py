@@ -54,7 +54,7 @@ def _from_the_package(record):
 
 
 def test_every_example_is_tested():
-    assert len(list(EXAMPLES.glob("plot_*.py"))) == 16
+    assert len(list(EXAMPLES.glob("plot_*.py"))) == 17
     assert set(ELSEWHERE) <= {path.name for path in EXAMPLES.glob("plot_*.py")}
     assert (EXAMPLES / "README.rst").is_file()
     assert SLOW <= {path.name for path in EXAMPLES.glob("plot_*.py")}
