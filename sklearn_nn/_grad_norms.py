@@ -18,11 +18,19 @@ parameter buffer's per-layer slices; without ``monitor_gradients`` the
 training loop does none of this work.
 """
 
+import math
+
 import numpy as np
 
 
 class GradientNorms:
     """The per-layer measures of one training call (see the module docstring).
+
+    Per update: ``gradient`` before the step (with the parameters where the
+    step starts), then either ``start`` before and ``moved`` after the step,
+    or, when the update rule leaves its step in the gradient's buffer
+    (``Optimizer.step_in_grad``), ``moved`` with that buffer alone: one
+    dot product per layer instead of a copy and a difference of the weights.
 
     Parameters
     ----------
@@ -35,39 +43,52 @@ class GradientNorms:
             bounds.append((start, start + fan_in * fan_out))
             start += fan_in * fan_out
         self.bounds = bounds
+        self.params = net.params
+        self.weights = [net.params[a:b] for a, b in bounds]  # views: the weights of each layer
         self.before = np.empty(net.n_weights, dtype=net.dtype)
+        self.before_layers = [self.before[a:b] for a, b in bounds]
         self.grad_sums = np.zeros(len(bounds))
         self.step_sums = np.zeros(len(bounds))
         self.counts = np.zeros(2, dtype=int)  # gradients and updates measured this epoch
+
+    def _layers(self, flat):
+        return self.weights if flat is self.params else [flat[a:b] for a, b in self.bounds]
+
+    def gradient(self, grad, scale=1.0, penalty=None, n=1.0):
+        """Add the norms of the weight gradient ``grad / scale`` plus the L2 penalty's part (alpha / n) W.
+
+        Called before the step: the parameters are those the step starts from.
+        """
+        c = 0.0 if penalty is None or not penalty.active else penalty.coefficient(n)
+        sums = self.grad_sums
+        for layer, (g, W) in enumerate(zip(self._layers(grad), self.weights)):
+            squared = float(np.dot(g, g)) / (scale * scale)
+            if c:
+                squared += 2.0 * c * float(np.dot(g, W)) / scale + c * c * float(np.dot(W, W))
+            sums[layer] += math.sqrt(max(squared, 0.0))
+        self.counts[0] += 1
 
     def start(self, params):
         """Before an update: remember the weights it starts from."""
         np.copyto(self.before, params[: self.before.shape[0]])
 
-    def gradient(self, grad, scale=1.0, penalty=None, n=1.0):
-        """Add the norms of the weight gradient ``grad / scale`` (+ the L2 penalty's part at the start)."""
-        c = 0.0 if penalty is None or not penalty.active else penalty.coefficient(n)
-        for layer, (a, b) in enumerate(self.bounds):
-            g, W = grad[a:b], self.before[a:b]
-            squared = float(np.dot(g, g)) / (scale * scale)
-            if c:
-                squared += 2.0 * c * float(np.dot(g, W)) / scale + c * c * float(np.dot(W, W))
-            self.grad_sums[layer] += np.sqrt(max(squared, 0.0))
-        self.counts[0] += 1
-
-    def moved(self, params):
-        """After an update: add the norms of the change of each layer's weights."""
-        k = self.before.shape[0]
-        step = np.subtract(params[:k], self.before, out=self.before)
-        for layer, (a, b) in enumerate(self.bounds):
-            self.step_sums[layer] += np.sqrt(float(np.dot(step[a:b], step[a:b])))
+    def moved(self, params, step=None):
+        """After an update: add the norms of each layer's change (``step``: the change, when known)."""
+        if step is None:
+            np.subtract(params[: self.before.shape[0]], self.before, out=self.before)
+            layers = self.before_layers
+        else:
+            layers = self._layers(step)
+        sums = self.step_sums
+        for layer, d in enumerate(layers):
+            sums[layer] += math.sqrt(float(np.dot(d, d)))
         self.counts[1] += 1
 
     def record(self, history, params):
         """Append the epoch's means to ``history`` (earlier epochs without them get NaN) and start anew."""
         n_layers = len(self.bounds)
         grad = self.grad_sums / max(self.counts[0], 1) if self.counts[0] else np.full(n_layers, np.nan)
-        norms = np.array([np.sqrt(float(np.dot(params[a:b], params[a:b]))) for a, b in self.bounds])
+        norms = np.array([math.sqrt(float(np.dot(W, W))) for W in self._layers(params)])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = (
                 self.step_sums / max(self.counts[1], 1) / norms

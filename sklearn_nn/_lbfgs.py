@@ -80,8 +80,8 @@ class LBFGSRun:
     def _measure(self, x):
         """``monitor_gradients``: the step from the last accepted iterate to x and the gradient there."""
         gauge = self.session.gradient_norms
-        gauge.start(self.accepted.params)
         gauge.gradient(self.gradient_at_iterate)
+        gauge.start(self.accepted.params)
         gauge.moved(self.params)
         theta, grad = self.last
         if not np.array_equal(theta, x):  # the last evaluation was not at x: evaluate there

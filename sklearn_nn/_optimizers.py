@@ -56,6 +56,9 @@ class Optimizer:
 
     line_search = False
     takes_step_rules = False
+    #: Whether ``step`` leaves in ``grad`` exactly the change it subtracted from the parameters
+    #: (theta_new = theta - grad), which ``monitor_gradients`` then measures without a copy.
+    step_in_grad = False
     #: Whether the rule applies a proximal penalty (L1) after its steps; only plain steps can.
     takes_proximal = False
 
@@ -129,6 +132,9 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with bias correction folded into the step size.
 
+    ``step_in_grad``: the step ends with theta <- theta - update, the update
+    written over the gradient.
+
     m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  t <- t + 1;
     theta <- theta - lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps).
 
@@ -139,6 +145,8 @@ class Adam(Optimizer):
 
     m / (sqrt(v) + eps) = (1 - b1) / sqrt(1 - b2) * m_sum / (sqrt(v_sum) + eps / sqrt(1 - b2)).
     """
+
+    step_in_grad = True
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = beta_1
@@ -190,6 +198,8 @@ class AdamW(Adam):
     step, not at the minimum of J (that is the point of decoupling).
     """
 
+    step_in_grad = False  # the decay is applied apart from the update
+
     def step(self, params, grad, state, lr, penalty=None, n=1.0):
         if penalty is not None:
             penalty.step(params, lr, n)
@@ -200,8 +210,12 @@ class _ScaledByRoot(Optimizer):
     """theta <- theta - lr * g / (sqrt(v) + eps) for a running sum of squares v (``accumulate``).
 
     The work array for sqrt(v) + eps is kept by the optimizer, made once per
-    parameter size and left out of its pickle.
+    parameter size and left out of its pickle. The step ends with
+    theta <- theta - lr g / (sqrt(v) + eps) written over the gradient
+    (``step_in_grad``).
     """
+
+    step_in_grad = True
 
     def __init__(self, epsilon=1e-8):
         self.epsilon = epsilon

@@ -573,13 +573,14 @@ class Trainer:
                 return np.nan, first_lr
             first_lr = lr if first_lr is None else first_lr
             if gauge is not None:
-                gauge.start(params)
                 gauge.gradient(ws.grad, scale, penalty, n)
+                if not optimizer.step_in_grad:
+                    gauge.start(params)
             if clip is not None:  # the gradient comes scaled by `scale`
                 clip_norm(ws.grad, clip * scale)
             optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
             if gauge is not None:
-                gauge.moved(params)
+                gauge.moved(params, ws.grad if optimizer.step_in_grad else None)
             self.n_updates += 1
             total += J * batch_weight
             if interrupt.requested:
@@ -600,8 +601,8 @@ class Trainer:
         evaluate = FullBatch(self.objective, X, T, sw, n, ws)
         gauge = buffers["gauge"]
         if gauge is not None:  # the gradient at the start, which the rule keeps for its iteration
-            gauge.start(params)
             gauge.gradient(rule.gradient(evaluate, work))
+            gauge.start(params)
         step = rule.iterate(evaluate, params, self.opt_state, work)
         if gauge is not None and step is not None:
             gauge.moved(params)
