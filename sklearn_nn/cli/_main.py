@@ -12,6 +12,7 @@ the check that pandas is there.
 
 import os
 import sys
+import warnings
 
 from ._datasets import InputError, require_pandas
 from ._interrupt import sigint_raises
@@ -48,6 +49,11 @@ def main(argv=None):
     >>> main(["train", "--model", "logistic", "--dataset", "iris", "--param", "alpah=1"])
     2
     """
+    # When a fold fails or a Ctrl-C stops the command, joblib says (at any moment, also after the
+    # error or 'interrupted' line) that it cancelled the parallel folds still running.
+    warnings.filterwarnings(
+        "ignore", message=r"\d+ tasks which were still being processed", category=UserWarning
+    )
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "compare")
@@ -78,6 +84,11 @@ def main(argv=None):
 
 
 def _interrupted():
+    # joblib says, when its generator of parallel folds is collected (possibly after this line),
+    # that it cancelled the folds still running: the Ctrl-C did that, and the line says so.
+    warnings.filterwarnings(
+        "ignore", message=r"\d+ tasks which were still being processed", category=UserWarning
+    )
     print(f"{PROG}: interrupted", file=sys.stderr)
     return 130
 
