@@ -28,19 +28,28 @@ Figures, medians over the rounds:
 - the off path: the two ``gauge is not None`` tests per update
   (``off_path_checks``), in ns per update and as a fraction of an off update.
 
-Third table: ``floors.GaugeAlone``, the three ``GradientNorms`` calls of one
-update alone (``start``, ``gradient``, ``moved``), ``inspection_steps`` updates
-per round, alternated with the off-path tests; as a fraction of an off
-update it is the cost of monitoring without the training around it.
+Third table, where the time of monitoring goes: ``floors.GaugeAlone``, the
+three ``GradientNorms`` calls of one update alone (``start``, ``gradient``,
+``moved``), ``inspection_steps`` updates per round, alternated with the
+off-path tests; and ``floors.GaugeProfile``, the same calls and the
+per-epoch ``record`` timed inside ``repeats`` further on fits per (batch,
+dtype), after its alternation, with the caches as training leaves them. As
+a fraction of an off update, the first is the cost of monitoring without the
+training around it, the second the part of the measured cost that the calls
+explain.
 
-Targets ``inspection_200_float64`` and ``inspection_200_float32``: the cost at
-batch 200 <= 5% (``COST_LIMIT``), per dtype. Batch 32 is informational.
+Targets ``inspection_200_float64`` and ``inspection_200_float32``: the paired
+cost at batch 200 <= 5% (``COST_LIMIT``), per dtype; the ratio of the medians
+is shown next to it. On a quiet machine the two agree; on a shared one the
+medians of the off and on times come from different moments and their ratio
+moves by several percent from run to run, while the paired cost compares
+fits a second apart. Batch 32 is informational.
 """
 
 from functools import partial
 
 import numpy as np
-from floors import GaugeAlone, MinimalEpoch
+from floors import GaugeAlone, GaugeProfile, MinimalEpoch
 from harness import Section, Table, Target, alternate, fmt_ratio, fmt_seconds, log, median, seeded
 from workloads.inspection import (
     BATCHES,
@@ -64,7 +73,7 @@ def _warm_up(X, y):
 
 
 def _case_calls(settings, X, data, batch):
-    """The alternated calls of one (batch, dtype): the off and on fits and the floor."""
+    """The alternated calls of one (batch, dtype): the off and on fits and the floor; the on fit."""
     rows = min(settings.inspection_rows[batch], data.n_train)
     epochs = settings.inspection_epochs[batch]
     Xr, yr = X[:rows], data.y_train[:rows]
@@ -75,7 +84,20 @@ def _case_calls(settings, X, data, batch):
     minimal = MinimalEpoch("adam", Xr, yr, batch)
     minimal.run()  # warm-up: allocations
     calls["floor"] = minimal.run
-    return calls, rows, epochs
+    on_fit = partial(fit_monitored, inspection_params(batch, epochs, True), Xr, yr)
+    return calls, on_fit, rows, epochs
+
+
+def _profile(settings, on_fit):
+    """({method: median s/update}, median share of the fit) of ``repeats`` on fits in a ``GaugeProfile``."""
+    per_update, shares = [], []
+    with GaugeProfile() as profile:
+        for seed in range(settings.repeats):
+            seconds, updates = on_fit(seed=seed)
+            spent = profile.take()
+            per_update.append({name: t / updates for name, t in spent.items()})
+            shares.append(sum(spent.values()) / seconds)
+    return {name: median([p[name] for p in per_update]) for name in GaugeProfile.METHODS}, median(shares)
 
 
 def _summarise(out, n, rows, epochs):
@@ -100,13 +122,16 @@ def _measure_fits(settings, data):
         X, _ = data.X(dtype)
         _warm_up(X, data.y_train)
         for batch in BATCHES:
-            calls, rows, epochs = _case_calls(settings, X, data, batch)
+            calls, on_fit, rows, epochs = _case_calls(settings, X, data, batch)
             out = alternate(calls, rounds)
             case = results[batch, dtype] = _summarise(out, data.n_train, rows, epochs)
+            case["profile"], case["profile_share"] = _profile(settings, on_fit)
             log(
                 f"inspection batch {batch:3d} {np.dtype(dtype).name}: off {case['off']:.4g}, "
                 f"on {case['on']:.4g} s/epoch, cost {100 * case['cost']:+.2f}% "
-                f"(paired {100 * case['paired']:+.2f}%), off / MinimalEpoch {case['off'] / case['floor']:.3f}"
+                f"(paired {100 * case['paired']:+.2f}%), off / MinimalEpoch "
+                f"{case['off'] / case['floor']:.3f}; GradientNorms {100 * case['profile_share']:.2f}% of "
+                "the profiled on fits"
             )
     return results
 
@@ -166,8 +191,10 @@ def _cost_table(settings, results):
         "median over the rounds of on / off - 1 of the two fits of a round, with its quartiles."
     )
     table.notes.append(
-        f"Target at batch {TARGET_BATCH}: cost <= {100 * COST_LIMIT:g}% per dtype; batch 32 is "
-        "informational (more updates per epoch, so a larger share)."
+        f"Target at batch {TARGET_BATCH}: paired cost <= {100 * COST_LIMIT:g}% per dtype (the two fits "
+        "of a round are a second apart, so a slow phase of a shared machine hits both; the ratio of "
+        "the medians compares different moments); batch 32 is informational (more updates per epoch, "
+        "so a larger share)."
     )
     return table
 
@@ -216,22 +243,47 @@ def _off_table(results, checks):
 
 
 def _gauge_table(settings, parts, results):
-    names = [np.dtype(dtype).name for dtype in DTYPES]
-    columns = ["dtype", "start us", "gradient us", "moved us", "total us/update"]
-    columns += [f"total / off update at batch {batch} %" for batch in BATCHES]
-    table = Table(columns, title="The GradientNorms calls of one update alone (floors.GaugeAlone)")
-    for name, dtype in zip(names, DTYPES):
-        p = parts[name]
-        row = [name, *(f"{1e6 * x:.3g}" for x in p), f"{1e6 * sum(p):.3g}"]
-        row += [f"{100 * sum(p) / results[batch, dtype]['off_update']:.2f}" for batch in BATCHES]
-        table.rows.append(row)
+    table = Table(
+        [
+            "dtype",
+            "batch",
+            "measured",
+            "start us",
+            "gradient us",
+            "moved us",
+            "record us",
+            "total us/update",
+            "total / off update %",
+        ],
+        title="Where the time of monitoring goes: the GradientNorms calls per update",
+    )
+    for dtype in DTYPES:
+        alone = parts[np.dtype(dtype).name]
+        for batch in BATCHES:
+            c = results[batch, dtype]
+            profiled = [c["profile"][name] for name in GaugeProfile.METHODS]
+            for where, times in (("alone (GaugeAlone)", alone), ("in the on fits (GaugeProfile)", profiled)):
+                cells = [f"{1e6 * t:.3g}" for t in times] + ["-"] * (4 - len(times))
+                total = sum(times)
+                table.rows.append(
+                    [np.dtype(dtype).name, str(batch), where, *cells, f"{1e6 * total:.3g}"]
+                    + [f"{100 * total / c['off_update']:.2f}"]
+                )
     table.notes.append(
-        f"Medians of {settings.repeats * settings.inspection_round_split} alternated rounds of "
-        f"{settings.inspection_steps} updates, each call timed on its own, on the W1 network's flat "
-        "buffers (60042 parameters, 59136 weights; the W1 L2 penalty). start copies the weights; "
-        "gradient makes three dot products per layer (||g||^2, g.W, ||W||^2: the penalty's part of the "
-        "gradient) and a square root; moved subtracts the weights from the copy and makes one dot product "
-        "per layer. Each call's per-layer Python work (slices, float(), np.sqrt) is part of its time."
+        f"alone: floors.GaugeAlone, medians of {settings.repeats * settings.inspection_round_split} "
+        f"alternated rounds of {settings.inspection_steps} updates, each call timed on its own, on the W1 "
+        "network's flat buffers (60042 parameters, 59136 weights; the W1 L2 penalty), the same at every "
+        "batch size: start copies the weights; gradient makes three dot products per layer (||g||^2, "
+        "g.W, ||W||^2: the penalty's part of the gradient) and a square root; moved subtracts the weights "
+        "from the copy and makes one dot product per layer; each call's per-layer Python work (slices, "
+        "float(), np.sqrt) is part of its time."
+    )
+    table.notes.append(
+        f"in the on fits: floors.GaugeProfile, the same calls and the per-epoch record (per update: its "
+        "time / updates) timed inside "
+        f"{settings.repeats} further on fits per row (seeds 0, 1, ...; medians per update), with the caches "
+        "as training leaves them. total / off update = total / the off fit's s/update of the first "
+        "table: in the on fits it is the cost of monitoring that these calls explain."
     )
     return table
 
@@ -241,10 +293,10 @@ def _targets(results, parts):
     for dtype in DTYPES:
         name = np.dtype(dtype).name
         c = results[TARGET_BATCH, dtype]
-        passed = c["cost"] <= COST_LIMIT
+        passed = c["paired"] <= COST_LIMIT
         measured = (
-            f"{_pct(c['cost'])}% (on {fmt_seconds(c['on'])} / off {fmt_seconds(c['off'])} s/epoch; "
-            f"paired median {_pct(c['paired'])}%, {c['rounds']} rounds)"
+            f"paired {_pct(c['paired'])}% (median of on / off - 1 over {c['rounds']} rounds; on "
+            f"{fmt_seconds(c['on'])} / off {fmt_seconds(c['off'])} s/epoch: {_pct(c['cost'])}%)"
         )
         if not passed:
             alone = sum(parts[name]) / c["off_update"]

@@ -17,7 +17,8 @@ work, and fit / floor is what the package's training loop adds.
   least work of the update part of an update.
 - ``GaugeAlone`` (section ``inspection``, third table): what
   ``monitor_gradients=True`` adds to one W1 update, the three calls of
-  ``GradientNorms`` alone on the W1 buffers.
+  ``GradientNorms`` alone on the W1 buffers; ``GaugeProfile`` times the same
+  calls inside real fits.
 - ``gemv_pairs`` (section ``linear``, part a): the two-GEMV bound of a
   full-batch logistic epoch, one ``X @ w`` and one ``X.T @ r``.
 - ``least_epochs`` (section ``linear``, part a): the least full-batch logistic
@@ -34,7 +35,9 @@ and ``SIGMOID_LOSSES`` (``value_and_gradient``), ``SGD`` / ``Adam``
 ``OPTIMIZERS`` (``from_estimator``, ``init``, ``step(..., penalty, n)``; the
 registry's names are also read by ``workloads/optimizers.py``),
 ``L2Penalty`` and ``GradientNorms`` (``start``, ``gradient(grad, scale,
-penalty, n)``, ``moved``). The code inside the
+penalty, n)``, ``moved``; ``GaugeProfile`` also wraps ``record`` and
+relies on the training loop calling them through the class). The code
+inside the
 timed loops is kept call for call as measured for ``RESULTS.md``.
 """
 
@@ -259,6 +262,53 @@ class GaugeAlone:
             t4 = clock()
             start, gradient, moved = start + (t1 - t0), gradient + (t2 - t1), moved + (t4 - t3)
         return start, gradient, moved
+
+
+class GaugeProfile:
+    """The seconds spent in each ``GradientNorms`` method by the fits run inside this context.
+
+    On entry the class's ``start``, ``gradient``, ``moved`` and ``record``
+    are replaced by wrappers that time each call (two clock reads and a dict
+    update around it, about a microsecond); on exit the originals are put
+    back. The training loop calls them on its gauge, an instance of the
+    class, so every fit with ``monitor_gradients=True`` inside the context is
+    profiled, with its caches as training leaves them (unlike
+    ``GaugeAlone``).
+    """
+
+    METHODS = ("start", "gradient", "moved", "record")
+
+    def __init__(self):
+        self.seconds = dict.fromkeys(self.METHODS, 0.0)
+        self._saved = {}
+
+    def _timed(self, name, method):
+        seconds, clock = self.seconds, time.perf_counter
+
+        def call(*args, **kwargs):
+            t0 = clock()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                seconds[name] += clock() - t0
+
+        return call
+
+    def __enter__(self):
+        self._saved = {name: GradientNorms.__dict__[name] for name in self.METHODS}
+        for name, method in self._saved.items():
+            setattr(GradientNorms, name, self._timed(name, method))
+        return self
+
+    def __exit__(self, *exc_info):
+        for name, method in self._saved.items():
+            setattr(GradientNorms, name, method)
+
+    def take(self):
+        """{method: seconds} since the last ``take``, and start again from zero."""
+        taken = dict(self.seconds)
+        self.seconds.update(dict.fromkeys(self.METHODS, 0.0))
+        return taken
 
 
 # ----------------------------------------------------------------------

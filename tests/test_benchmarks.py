@@ -373,12 +373,21 @@ def test_inspection_tables(smoke_run):
         ratio = float(cells["off s/epoch"]) / float(cells["MinimalEpoch s/epoch"])
         assert float(cells["off / MinimalEpoch"]) == pytest.approx(ratio, rel=0.01, abs=0.002)
         assert float(cells["off-path tests ns/update"]) >= 0 and float(cells["tests / off update %"]) >= 0
-    assert _column(gauge, "dtype") == ["float64", "float32"]
+    # Where the time goes: the calls alone and inside the on fits, per dtype and batch.
+    assert [row[:2] for row in gauge[1]] == [
+        [dtype, batch] for dtype in ("float64", "float32") for batch in ("200", "32") for _ in range(2)
+    ]
     for row in gauge[1]:
-        parts = [float(c) for c in row[1:4]]
-        assert all(np.isfinite(p) and p > 0 for p in parts)
-        assert float(row[4]) == pytest.approx(sum(parts), rel=0.02)
+        cells = dict(zip(gauge[0], row))
+        parts = [float(cells[f"{name} us"]) for name in ("start", "gradient", "moved")]
+        if cells["measured"].startswith("in the on fits"):
+            parts.append(float(cells["record us"]))
+        else:
+            assert cells["measured"].startswith("alone") and cells["record us"] == "-"
+        assert all(np.isfinite(p) and p > 0 for p in parts), row
+        assert float(cells["total us/update"]) == pytest.approx(sum(parts), rel=0.02)
+        assert float(cells["total / off update %"]) > 0
     targets = {row[0]: row for row in _tables(_sections(report)["Targets"])[0][1]}
     for dtype in ("float64", "float32"):
         row = targets[f"monitor_gradients=True, W1 epoch, adam, batch 200, {dtype}"]
-        assert row[3] in ("PASS", "FAIL") and re.match(r"[-+]\d+\.\d\d%", row[2]), row
+        assert row[3] in ("PASS", "FAIL") and re.match(r"paired [-+]\d+\.\d\d% ", row[2]), row

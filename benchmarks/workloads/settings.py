@@ -103,7 +103,7 @@ MODES = {
         optimizers_steps=2000,
         inspection_rows={200: 20000, 32: 10000},
         inspection_epochs={200: 3, 32: 2},
-        inspection_round_split=3,
+        inspection_round_split=4,
         inspection_steps=2000,
     ),
     "quick": dict(
