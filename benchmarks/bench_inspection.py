@@ -8,10 +8,10 @@ the W1 ``make_classification`` rows, ``alpha=1e-4``, Adam with
 float32, for a fixed number of epochs on the first ``rows`` training rows
 (settings ``inspection_rows`` and ``inspection_epochs``). For each (batch,
 dtype) the two fits and the NumPy floor ``floors.MinimalEpoch`` (one epoch
-over the same rows and batches) alternate (off, on, floor, off, on, floor,
-...) for ``repeats * inspection_round_split`` rounds, the fits with the seeds
-0, 1, 2, ... (both fits of a round get the same seed, hence the same
-updates).
+over the same rows and batches) alternate (off, on, floor, floor, on, off,
+off, on, floor, ...: the order reversed in every other round) for
+``repeats * inspection_round_split`` rounds, the fits with the seeds 0, 1,
+2, ... (both fits of a round get the same seed, hence the same updates).
 
 Figures, medians over the rounds:
 
@@ -72,6 +72,19 @@ def _warm_up(X, y):
         fit_monitored(inspection_params(32, 1, monitor), X[:64], y[:64])
 
 
+def _alternate_both_ways(calls, rounds):
+    """``harness.alternate`` with the order reversed in every other round (A B C, C B A, A B C, ...).
+
+    A drift of the machine's speed within a round then favours neither fit.
+    """
+    out = {name: [] for name in calls}
+    for i in range(rounds):
+        names = list(calls) if i % 2 == 0 else list(calls)[::-1]
+        for name, results in alternate({name: calls[name] for name in names}, 1).items():
+            out[name] += results
+    return out
+
+
 def _case_calls(settings, X, data, batch):
     """The alternated calls of one (batch, dtype): the off and on fits and the floor; the on fit."""
     rows = min(settings.inspection_rows[batch], data.n_train)
@@ -123,7 +136,7 @@ def _measure_fits(settings, data):
         _warm_up(X, data.y_train)
         for batch in BATCHES:
             calls, on_fit, rows, epochs = _case_calls(settings, X, data, batch)
-            out = alternate(calls, rounds)
+            out = _alternate_both_ways(calls, rounds)
             case = results[batch, dtype] = _summarise(out, data.n_train, rows, epochs)
             case["profile"], case["profile_share"] = _profile(settings, on_fit)
             log(
@@ -184,11 +197,12 @@ def _cost_table(settings, results):
         )
     rounds = next(iter(results.values()))["rounds"]
     table.notes.append(
-        f"Medians of {rounds} alternated rounds (off, on, MinimalEpoch) per row, seeds 0, 1, 2, ..., the "
-        "same for both fits of a round; s/epoch = fit wall time / epochs x W1 training rows / rows, "
-        "s/update = fit wall time / updates (n_iter_ x ceil(rows / batch)); the fit time includes its "
-        "one-off work (validation, initialisation). cost = median on / median off - 1; paired cost = "
-        "median over the rounds of on / off - 1 of the two fits of a round, with its quartiles."
+        f"Medians of {rounds} alternated rounds per row (off, on, MinimalEpoch; the order reversed in "
+        "every other round), seeds 0, 1, 2, ..., the same for both fits of a round; s/epoch = fit wall "
+        "time / epochs x W1 training rows / rows, s/update = fit wall time / updates (n_iter_ x "
+        "ceil(rows / batch)); the fit time includes its one-off work (validation, initialisation). "
+        "cost = median on / median off - 1; paired cost = median over the rounds of on / off - 1 of the "
+        "two fits of a round, with its quartiles."
     )
     table.notes.append(
         f"Target at batch {TARGET_BATCH}: paired cost <= {100 * COST_LIMIT:g}% per dtype (the two fits "
@@ -289,19 +303,20 @@ def _gauge_table(settings, parts, results):
 
 
 def _targets(results, parts):
+    """The cost target per dtype at ``TARGET_BATCH``; the measured cell says where the time goes."""
     targets = []
     for dtype in DTYPES:
         name = np.dtype(dtype).name
         c = results[TARGET_BATCH, dtype]
-        passed = c["paired"] <= COST_LIMIT
+        inside = sum(c["profile"].values()) / c["off_update"]
+        alone = sum(parts[name]) / c["off_update"]
         measured = (
             f"paired {_pct(c['paired'])}% (median of on / off - 1 over {c['rounds']} rounds; on "
-            f"{fmt_seconds(c['on'])} / off {fmt_seconds(c['off'])} s/epoch: {_pct(c['cost'])}%)"
+            f"{fmt_seconds(c['on'])} / off {fmt_seconds(c['off'])} s/epoch: {_pct(c['cost'])}%); the "
+            f"GradientNorms calls take {100 * inside:.2f}% of an off update inside the fits, "
+            f"{100 * alone:.2f}% alone"
         )
-        if not passed:
-            alone = sum(parts[name]) / c["off_update"]
-            measured += f" (GradientNorms alone {100 * alone:.2f}% of an off update)"
-        targets.append(Target(f"inspection_{TARGET_BATCH}_{name}", measured, passed))
+        targets.append(Target(f"inspection_{TARGET_BATCH}_{name}", measured, c["paired"] <= COST_LIMIT))
     return targets
 
 

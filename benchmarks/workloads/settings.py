@@ -55,7 +55,8 @@ class Settings:
         Epochs of those fits, keyed by batch size.
     inspection_round_split : int
         Section inspection alternates ``repeats * inspection_round_split``
-        rounds: the cost it measures is a few percent of a fit, so more
+        rounds: the cost it measures is a few percent of a fit, less than
+        the noise of one pair of fits on a shared machine, so many more
         rounds than the other sections.
     inspection_steps : int
         Timed updates per round of the ``GradientNorms``-alone table.
@@ -103,7 +104,7 @@ MODES = {
         optimizers_steps=2000,
         inspection_rows={200: 20000, 32: 10000},
         inspection_epochs={200: 3, 32: 2},
-        inspection_round_split=4,
+        inspection_round_split=8,
         inspection_steps=2000,
     ),
     "quick": dict(
