@@ -242,8 +242,9 @@ def _off_table(results, checks):
         "MinimalEpoch (floors.py): one epoch over the same rows and batches with only the necessary NumPy "
         "calls and Adam's step with the L2 penalty, timed in the same rounds as the fits above. "
         "off / MinimalEpoch is the same kind of ratio as the 'ours / floor' column of the W1 section's "
-        "limits table (section 'W1 epoch time', rows adam 200 and adam 32), measured there for the fit "
-        "before monitor_gradients existed; compare the two to see what the off path costs."
+        "limits table (section 'W1 epoch time', table 'Limits', rows adam 200 and adam 32); where that "
+        "section was measured before monitor_gradients existed (see the report's date and Run part), "
+        "comparing the two shows what the off path costs."
     )
     table.notes.append(
         "A fit whose Trainer has no gauge at all cannot be timed against the off fit: it is the same "
@@ -332,8 +333,8 @@ def run_inspection(settings):
         "`learning_rate_init=1e-3`) by `MLPClassifierScratch` with `monitor_gradients=False` and `True`, "
         f"at batch 200 and 32, float64 and float32, {settings.threads} BLAS thread(s) (`--threads`): "
         "seconds per epoch and per update, the cost of monitoring (on / off - 1), the off fit next to "
-        "the least NumPy work of its epoch (`MinimalEpoch`), and the `GradientNorms` calls of one update "
-        "alone.",
+        "the least NumPy work of its epoch (`MinimalEpoch`), and where the time of monitoring goes (the "
+        "`GradientNorms` calls of an update, alone and inside the fits).",
         [_cost_table(settings, results), _off_table(results, checks), _gauge_table(settings, parts, results)],
         _targets(results, parts),
     )
