@@ -15,6 +15,10 @@ work, and fit / floor is what the package's training loop adds.
 - ``UpdateStep`` (section ``optimizers``, second table): one update rule's
   step with the L2 penalty on the W1 network's flat buffer, alone: the
   least work of the update part of an update.
+- ``GaugeAlone`` (section ``inspection``, third table): what
+  ``monitor_gradients=True`` adds to one W1 update, the three calls of
+  ``GradientNorms`` alone on the W1 buffers; ``GaugeProfile`` times the same
+  calls inside real fits.
 - ``gemv_pairs`` (section ``linear``, part a): the two-GEMV bound of a
   full-batch logistic epoch, one ``X @ w`` and one ``X.T @ r``.
 - ``least_epochs`` (section ``linear``, part a): the least full-batch logistic
@@ -29,8 +33,11 @@ public estimators is in this module, for whoever adapts them to a new engine:
 and ``SIGMOID_LOSSES`` (``value_and_gradient``), ``SGD`` / ``Adam``
 (``init``, ``gradient_scale``, ``step(..., penalty, n)``), every class of
 ``OPTIMIZERS`` (``from_estimator``, ``init``, ``step(..., penalty, n)``; the
-registry's names are also read by ``workloads/optimizers.py``) and
-``L2Penalty``. The code inside the
+registry's names are also read by ``workloads/optimizers.py``),
+``L2Penalty`` and ``GradientNorms`` (``start``, ``gradient(grad, scale,
+penalty, n)``, ``moved``; ``GaugeProfile`` also wraps ``record`` and
+relies on the training loop calling them through the class). The code
+inside the
 timed loops is kept call for call as measured for ``RESULTS.md``.
 """
 
@@ -41,6 +48,7 @@ from harness import timed
 from workloads.w1 import ALPHA, LAYERS, N_CLASSES, N_FEATURES
 
 from sklearn_nn import MLPClassifierScratch
+from sklearn_nn._grad_norms import GradientNorms
 from sklearn_nn._losses import SIGMOID_LOSSES, SOFTMAX_LOSSES
 from sklearn_nn._network import Network, matmul_into
 from sklearn_nn._optimizers import OPTIMIZERS, SGD, Adam
@@ -212,6 +220,95 @@ class UpdateStep:
             step(params, grad, state, 1e-3, penalty, 200.0)
             total += clock() - t0
         return total
+
+
+class GaugeAlone:
+    """What ``monitor_gradients=True`` adds to one W1 update: the ``GradientNorms`` calls alone.
+
+    The training loop's first-order pass, per update, calls
+    ``gauge.start(params)`` and ``gauge.gradient(grad, scale, penalty, n)``
+    before the optimizer's step and ``gauge.moved(params)`` after it. Here
+    they run on the W1 network's flat buffers (Glorot weights, a fixed
+    random gradient, Adam's scale 1, the W1 L2 penalty with n = 20000 rows)
+    with no training around them; between two updates the weights move by
+    a fixed small step (untimed), so ``moved`` measures a real change. What
+    the calls cost does not depend on the values or the batch size.
+    """
+
+    def __init__(self, dtype, seed=0):
+        self.net = Network(LAYERS, "relu", dtype)
+        self.net.init_glorot(np.random.RandomState(seed))
+        rng = np.random.default_rng(seed)
+        self.grad = (1e-3 * rng.standard_normal(self.net.params.shape)).astype(dtype)
+        self.delta = (1e-6 * rng.standard_normal(self.net.params.shape)).astype(dtype)
+        self.gauge = GradientNorms(self.net)
+        self.penalty = L2Penalty(ALPHA, self.net.n_weights)
+
+    def run(self, count):
+        """(start, gradient, moved) seconds of ``count`` updates, each call timed on its own."""
+        clock = time.perf_counter
+        gauge, params, grad, delta, penalty = self.gauge, self.net.params, self.grad, self.delta, self.penalty
+        start = gradient = moved = 0.0
+        for _ in range(count):
+            t0 = clock()
+            gauge.start(params)
+            t1 = clock()
+            gauge.gradient(grad, 1.0, penalty, 20000.0)
+            t2 = clock()
+            np.subtract(params, delta, out=params)  # the update (untimed)
+            np.negative(delta, out=delta)
+            t3 = clock()
+            gauge.moved(params)
+            t4 = clock()
+            start, gradient, moved = start + (t1 - t0), gradient + (t2 - t1), moved + (t4 - t3)
+        return start, gradient, moved
+
+
+class GaugeProfile:
+    """The seconds spent in each ``GradientNorms`` method by the fits run inside this context.
+
+    On entry the class's ``start``, ``gradient``, ``moved`` and ``record``
+    are replaced by wrappers that time each call (two clock reads and a dict
+    update around it, about a microsecond); on exit the originals are put
+    back. The training loop calls them on its gauge, an instance of the
+    class, so every fit with ``monitor_gradients=True`` inside the context is
+    profiled, with its caches as training leaves them (unlike
+    ``GaugeAlone``).
+    """
+
+    METHODS = ("start", "gradient", "moved", "record")
+
+    def __init__(self):
+        self.seconds = dict.fromkeys(self.METHODS, 0.0)
+        self._saved = {}
+
+    def _timed(self, name, method):
+        seconds, clock = self.seconds, time.perf_counter
+
+        def call(*args, **kwargs):
+            t0 = clock()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                seconds[name] += clock() - t0
+
+        return call
+
+    def __enter__(self):
+        self._saved = {name: GradientNorms.__dict__[name] for name in self.METHODS}
+        for name, method in self._saved.items():
+            setattr(GradientNorms, name, self._timed(name, method))
+        return self
+
+    def __exit__(self, *exc_info):
+        for name, method in self._saved.items():
+            setattr(GradientNorms, name, method)
+
+    def take(self):
+        """{method: seconds} since the last ``take``, and start again from zero."""
+        taken = dict(self.seconds)
+        self.seconds.update(dict.fromkeys(self.METHODS, 0.0))
+        return taken
 
 
 # ----------------------------------------------------------------------

@@ -36,6 +36,10 @@ Sections (details and formulas in each module's docstring):
   every optimizer of ``sklearn_nn._optimizers.OPTIMIZERS`` at batch 1, 32
   and 200, float64 / float32, and the ratio to Adam's; each rule's update
   step alone. Informational: no target.
+- ``inspection`` (bench_inspection): the cost of ``monitor_gradients=True``
+  in the W1 fit (adam) at batch 200 and 32, float64 / float32, on / off - 1
+  of alternated fits; the off fit against ``MinimalEpoch``, the off path's
+  two tests per update, and the ``GradientNorms`` calls alone.
 
 Modules:
 
@@ -43,15 +47,15 @@ Modules:
   sections, targets and their status, the machine description;
 - ``workloads/``: the sizes of every mode (``settings.py``) and, per section,
   the data sets, shapes and systems under test (``w1.py``, ``linear.py``,
-  ``memory.py``, ``optimum.py``, ``optimizers.py``);
+  ``memory.py``, ``optimum.py``, ``optimizers.py``, ``inspection.py``);
 - ``floors.py``: the least NumPy work of each workload (``MinimalEpoch``, the
-  GEMM loop, the two-GEMV bound, the least logistic epoch and the update
-  step alone), with every call into the package's internals that the floors
-  make;
+  GEMM loop, the two-GEMV bound, the least logistic epoch, the update
+  step alone and the gradient monitor's calls alone), with every call into
+  the package's internals that the floors make;
 - ``bench_mlp.py``, ``bench_gflops.py``, ``bench_linear.py``,
-  ``bench_memory.py``, ``bench_optimum.py``, ``bench_optimizers.py``: the
-  sections, which combine the
-  three into tables and targets;
+  ``bench_memory.py``, ``bench_optimum.py``, ``bench_optimizers.py``,
+  ``bench_inspection.py``: the sections, which combine the three into
+  tables and targets;
 - ``run.py`` (this script): the command line, the thread limits, the targets
   table and the report.
 
@@ -79,7 +83,7 @@ if str(ROOT) not in sys.path:  # benchmark the package of this checkout
 from harness import Table, import_torch, log, machine_rows, status  # noqa: E402
 from workloads.settings import make_settings  # noqa: E402
 
-SECTIONS = ("w1", "gflops", "linear", "memory", "optimum", "optimizers")
+SECTIONS = ("w1", "gflops", "linear", "memory", "optimum", "optimizers", "inspection")
 
 # key -> (what, target), in the order of the report's targets table.
 TARGETS = {
@@ -109,6 +113,14 @@ TARGETS = {
     "optimum-geomean": (
         "default linear fits, wall time (ten rows)",
         "geometric mean of the ratios <= 1.5 x scikit-learn's",
+    ),
+    "inspection_200_float64": (
+        "monitor_gradients=True, W1 epoch, adam, batch 200, float64",
+        "costs <= 5% of the epoch time (on / off - 1)",
+    ),
+    "inspection_200_float32": (
+        "monitor_gradients=True, W1 epoch, adam, batch 200, float32",
+        "costs <= 5% of the epoch time (on / off - 1)",
     ),
 }
 
@@ -243,6 +255,7 @@ def section_runners():
     """
     import scipy.linalg  # noqa: F401  (SciPy's own BLAS, used by sklearn_nn)
     from bench_gflops import run_gflops
+    from bench_inspection import run_inspection
     from bench_linear import run_linear
     from bench_memory import run_memory
     from bench_mlp import run_w1
@@ -256,6 +269,7 @@ def section_runners():
         "memory": lambda settings, torch: run_memory(settings),
         "optimum": lambda settings, torch: run_optimum(settings),
         "optimizers": lambda settings, torch: run_optimizers(settings),
+        "inspection": lambda settings, torch: run_inspection(settings),
     }
 
 

@@ -33,6 +33,7 @@ SKIPPED = "torch not installed: column skipped"
 # The report's sections with tables.
 SECTIONS = ["Machine", "Targets", "W1 epoch time", "GFLOP/s", "Linear models", "Memory"]
 SECTIONS += ["Default linear fits to the optimum", "Optimizers: cost per update"]
+SECTIONS += ["Inspection: cost of monitor_gradients"]
 
 
 def _is_number(cell):
@@ -168,7 +169,7 @@ def test_targets_table(smoke_run):
     report, _ = smoke_run
     columns, rows = _tables(_sections(report)["Targets"])[0]
     assert columns == ["what", "target", "measured", "status"]
-    assert len(rows) == 12
+    assert len(rows) == 14
     for what, _, measured, status in rows:
         if what == "W1 batch 200 float32 (adam)" and SKIPPED in measured:
             assert status == "not measured"
@@ -344,3 +345,49 @@ def test_optimizers_tables(smoke_run):
         assert int(row[3]) == epochs * -(-rows_ // batch), row
     assert len(steps[1]) == len(OPTIMIZERS) * 2
     assert all(_is_number(c) and float(c) > 0 for c in _column(steps, "s/step"))
+
+
+@pytest.mark.slow
+def test_inspection_tables(smoke_run):
+    """Off and on fits at batch 200 and 32 in both dtypes; the costs are on / off - 1; two targets."""
+    report, _ = smoke_run
+    cost, off, gauge = _tables(_sections(report)["Inspection: cost of monitor_gradients"])
+    assert [(row[0].split()[0], row[1]) for row in cost[1]] == [
+        (batch, dtype) for dtype in ("float64", "float32") for batch in ("200", "32")
+    ]
+    settings = _benchmark_module("workloads.settings").make_settings("smoke")
+    for row in cost[1]:
+        cells = dict(zip(cost[0], row))
+        batch = int(cells["batch"].split()[0])
+        rows_, epochs = settings.inspection_rows[batch], settings.inspection_epochs[batch]
+        assert int(cells["updates timed"]) == epochs * -(-rows_ // batch), row
+        times = [float(cells[f"{k} s/{u}"]) for k in ("off", "on") for u in ("epoch", "update")]
+        assert all(np.isfinite(t) and t > 0 for t in times), row
+        on_off = float(cells["on s/epoch"]) / float(cells["off s/epoch"])
+        assert float(cells["cost % (on / off - 1)"]) == pytest.approx(100 * (on_off - 1), abs=0.15)
+        low, high = (float(q) for q in cells["paired quartiles %"].split(" .. "))
+        assert low <= float(cells["paired cost %"]) <= high and np.isfinite(low), row
+    assert len(off[1]) == 4
+    for row in off[1]:
+        cells = dict(zip(off[0], row))
+        ratio = float(cells["off s/epoch"]) / float(cells["MinimalEpoch s/epoch"])
+        assert float(cells["off / MinimalEpoch"]) == pytest.approx(ratio, rel=0.01, abs=0.002)
+        assert float(cells["off-path tests ns/update"]) >= 0 and float(cells["tests / off update %"]) >= 0
+    # Where the time goes: the calls alone and inside the on fits, per dtype and batch.
+    assert [row[:2] for row in gauge[1]] == [
+        [dtype, batch] for dtype in ("float64", "float32") for batch in ("200", "32") for _ in range(2)
+    ]
+    for row in gauge[1]:
+        cells = dict(zip(gauge[0], row))
+        parts = [float(cells[f"{name} us"]) for name in ("start", "gradient", "moved")]
+        if cells["measured"].startswith("in the on fits"):
+            parts.append(float(cells["record us"]))
+        else:
+            assert cells["measured"].startswith("alone") and cells["record us"] == "-"
+        assert all(np.isfinite(p) and p > 0 for p in parts), row
+        assert float(cells["total us/update"]) == pytest.approx(sum(parts), rel=0.02)
+        assert float(cells["total / off update %"]) > 0
+    targets = {row[0]: row for row in _tables(_sections(report)["Targets"])[0][1]}
+    for dtype in ("float64", "float32"):
+        row = targets[f"monitor_gradients=True, W1 epoch, adam, batch 200, {dtype}"]
+        assert row[3] in ("PASS", "FAIL") and re.match(r"paired [-+]\d+\.\d\d% ", row[2]), row

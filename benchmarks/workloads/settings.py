@@ -48,6 +48,18 @@ class Settings:
         Epochs of those fits, keyed by batch size.
     optimizers_steps : int
         Timed update steps per round of the update-step-alone table.
+    inspection_rows : dict
+        Training rows of the timed fits of section inspection, keyed by batch
+        size (200, 32): the first rows of the W1 training set.
+    inspection_epochs : dict
+        Epochs of those fits, keyed by batch size.
+    inspection_round_split : int
+        Section inspection alternates ``repeats * inspection_round_split``
+        rounds: the cost it measures is a few percent of a fit, less than
+        the noise of one pair of fits on a shared machine, so many more
+        rounds than the other sections.
+    inspection_steps : int
+        Timed updates per round of the ``GradientNorms``-alone table.
     """
 
     mode: str
@@ -67,6 +79,10 @@ class Settings:
     optimizers_rows: dict = field(hash=False)
     optimizers_epochs: dict = field(hash=False)
     optimizers_steps: int
+    inspection_rows: dict = field(hash=False)
+    inspection_epochs: dict = field(hash=False)
+    inspection_round_split: int
+    inspection_steps: int
 
 
 MODES = {
@@ -86,6 +102,10 @@ MODES = {
         optimizers_rows={1: 1000, 32: 8000, 200: 20000},
         optimizers_epochs={1: 1, 32: 2, 200: 2},
         optimizers_steps=2000,
+        inspection_rows={200: 20000, 32: 10000},
+        inspection_epochs={200: 3, 32: 2},
+        inspection_round_split=8,
+        inspection_steps=2000,
     ),
     "quick": dict(
         repeats=3,
@@ -103,6 +123,10 @@ MODES = {
         optimizers_rows={1: 300, 32: 4000, 200: 10000},
         optimizers_epochs={1: 1, 32: 1, 200: 1},
         optimizers_steps=500,
+        inspection_rows={200: 10000, 32: 4000},
+        inspection_epochs={200: 1, 32: 1},
+        inspection_round_split=2,
+        inspection_steps=500,
     ),
     "smoke": dict(
         repeats=1,
@@ -120,6 +144,10 @@ MODES = {
         optimizers_rows={1: 20, 32: 500, 200: 1000},
         optimizers_epochs={1: 1, 32: 1, 200: 1},
         optimizers_steps=20,
+        inspection_rows={200: 1000, 32: 500},
+        inspection_epochs={200: 1, 32: 1},
+        inspection_round_split=1,
+        inspection_steps=20,
     ),
 }
 
