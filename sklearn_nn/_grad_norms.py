@@ -47,12 +47,35 @@ class GradientNorms:
         self.weights = [net.params[a:b] for a, b in bounds]  # views: the weights of each layer
         self.before = np.empty(net.n_weights, dtype=net.dtype)
         self.before_layers = [self.before[a:b] for a, b in bounds]
+        self.views = {}
         self.grad_sums = np.zeros(len(bounds))
         self.step_sums = np.zeros(len(bounds))
         self.counts = np.zeros(2, dtype=int)  # gradients and updates measured this epoch
 
+    def measure(self, grad, scale, penalty, n, optimizer, clipped):
+        """Before a first-order step: the gradient's norms, and what ``moved`` needs; the step's penalty.
+
+        When the rule adds the penalty's gradient first anyway (``Optimizer.penalty_first``) and
+        nothing comes in between (no clipping), it is added here: the norms are then those of
+        ``grad`` alone, and the step gets no penalty (the same bits).
+        """
+        if penalty is not None and optimizer.penalty_first and not clipped:
+            penalty.add_gradient(grad, self.params, n)
+            self.gradient(grad, scale)
+            penalty = None
+        else:
+            self.gradient(grad, scale, penalty, n)
+        if not optimizer.step_in_grad:
+            self.start(self.params)
+        return penalty
+
     def _layers(self, flat):
-        return self.weights if flat is self.params else [flat[a:b] for a, b in self.bounds]
+        if flat is self.params:
+            return self.weights
+        cached = self.views.get(id(flat))
+        if cached is None or cached[0] is not flat:  # views of each work buffer, made once
+            cached = self.views[id(flat)] = (flat, [flat[a:b] for a, b in self.bounds])
+        return cached[1]
 
     def gradient(self, grad, scale=1.0, penalty=None, n=1.0):
         """Add the norms of the weight gradient ``grad / scale`` plus the L2 penalty's part (alpha / n) W.
@@ -62,7 +85,7 @@ class GradientNorms:
         c = 0.0 if penalty is None or not penalty.active else penalty.coefficient(n)
         sums = self.grad_sums
         for layer, (g, W) in enumerate(zip(self._layers(grad), self.weights)):
-            squared = float(np.dot(g, g)) / (scale * scale)
+            squared = float(np.dot(g, g)) / (scale * scale) if scale != 1.0 else float(np.dot(g, g))
             if c:
                 squared += 2.0 * c * float(np.dot(g, W)) / scale + c * c * float(np.dot(W, W))
             sums[layer] += math.sqrt(max(squared, 0.0))

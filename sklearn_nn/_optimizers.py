@@ -59,6 +59,9 @@ class Optimizer:
     #: Whether ``step`` leaves in ``grad`` exactly the change it subtracted from the parameters
     #: (theta_new = theta - grad), which ``monitor_gradients`` then measures without a copy.
     step_in_grad = False
+    #: Whether ``step`` first adds the penalty's gradient to ``grad`` (and then only reads ``grad``):
+    #: the caller may add it instead, and pass no penalty, with the same bits.
+    penalty_first = False
     #: Whether the rule applies a proximal penalty (L1) after its steps; only plain steps can.
     takes_proximal = False
 
@@ -146,7 +149,7 @@ class Adam(Optimizer):
     m / (sqrt(v) + eps) = (1 - b1) / sqrt(1 - b2) * m_sum / (sqrt(v_sum) + eps / sqrt(1 - b2)).
     """
 
-    step_in_grad = True
+    step_in_grad = penalty_first = True
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = beta_1
@@ -198,7 +201,7 @@ class AdamW(Adam):
     step, not at the minimum of J (that is the point of decoupling).
     """
 
-    step_in_grad = False  # the decay is applied apart from the update
+    step_in_grad = penalty_first = False  # the decay is applied apart from the update
 
     def step(self, params, grad, state, lr, penalty=None, n=1.0):
         if penalty is not None:
@@ -215,7 +218,7 @@ class _ScaledByRoot(Optimizer):
     (``step_in_grad``).
     """
 
-    step_in_grad = True
+    step_in_grad = penalty_first = True
 
     def __init__(self, epsilon=1e-8):
         self.epsilon = epsilon

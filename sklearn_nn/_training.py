@@ -572,13 +572,12 @@ class Trainer:
             if not math.isfinite(J):
                 return np.nan, first_lr
             first_lr = lr if first_lr is None else first_lr
+            step_penalty = penalty
             if gauge is not None:
-                gauge.gradient(ws.grad, scale, penalty, n)
-                if not optimizer.step_in_grad:
-                    gauge.start(params)
+                step_penalty = gauge.measure(ws.grad, scale, penalty, n, optimizer, clip is not None)
             if clip is not None:  # the gradient comes scaled by `scale`
                 clip_norm(ws.grad, clip * scale)
-            optimizer.step(params, ws.grad, self.opt_state, lr, penalty, n)
+            optimizer.step(params, ws.grad, self.opt_state, lr, step_penalty, n)
             if gauge is not None:
                 gauge.moved(params, ws.grad if optimizer.step_in_grad else None)
             self.n_updates += 1
