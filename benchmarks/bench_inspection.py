@@ -29,9 +29,10 @@ Figures, medians over the rounds:
   (``off_path_checks``), in ns per update and as a fraction of an off update.
 
 Third table, where the time of monitoring goes: ``floors.GaugeAlone``, the
-three ``GradientNorms`` calls of one update alone (``start``, ``gradient``,
-``moved``), ``inspection_steps`` updates per round, alternated with the
-off-path tests; and ``floors.GaugeProfile``, the same calls and the
+``GradientNorms`` calls of one update alone (``gradient`` and ``moved`` as
+with Adam, and ``start``, which Adam's path does not need),
+``inspection_steps`` updates per round, alternated with the off-path tests;
+and ``floors.GaugeProfile``, the same calls and the
 per-epoch ``record`` timed inside ``repeats`` further on fits per (batch,
 dtype), after its alternation, with the caches as training leaves them. As
 a fraction of an off update, the first is the cost of monitoring without the
@@ -279,7 +280,7 @@ def _gauge_table(settings, parts, results):
             profiled = [c["profile"][name] for name in GaugeProfile.METHODS]
             for where, times in (("alone (GaugeAlone)", alone), ("in the on fits (GaugeProfile)", profiled)):
                 cells = [f"{1e6 * t:.3g}" for t in times] + ["-"] * (4 - len(times))
-                total = sum(times)
+                total = sum(times) if times is profiled else sum(times[1:])  # Adam: no start
                 table.rows.append(
                     [np.dtype(dtype).name, str(batch), where, *cells, f"{1e6 * total:.3g}"]
                     + [f"{100 * total / c['off_update']:.2f}"]
@@ -287,11 +288,12 @@ def _gauge_table(settings, parts, results):
     table.notes.append(
         f"alone: floors.GaugeAlone, medians of {settings.repeats * settings.inspection_round_split} "
         f"alternated rounds of {settings.inspection_steps} updates, each call timed on its own, on the W1 "
-        "network's flat buffers (60042 parameters, 59136 weights; the W1 L2 penalty), the same at every "
-        "batch size: start copies the weights; gradient makes three dot products per layer (||g||^2, "
-        "g.W, ||W||^2: the penalty's part of the gradient) and a square root; moved subtracts the weights "
-        "from the copy and makes one dot product per layer; each call's per-layer Python work (slices, "
-        "float(), np.sqrt) is part of its time."
+        "network's flat buffers (60042 parameters, 59136 weights), the same at every batch size, as the "
+        "loop calls them with Adam: gradient makes one dot product per layer (the loop adds the L2 "
+        "penalty's gradient to the buffer, which Adam's step then does not), moved one dot product per "
+        "layer of Adam's step, left in the gradient's buffer. start, the copy of the weights that rules "
+        "without their step in the buffer (plain SGD) need, is timed too but Adam does not call it: the "
+        "alone total leaves it out. Each call's per-layer Python work is part of its time."
     )
     table.notes.append(
         f"in the on fits: floors.GaugeProfile, the same calls and the per-epoch record (per update: its "
@@ -310,7 +312,7 @@ def _targets(results, parts):
         name = np.dtype(dtype).name
         c = results[TARGET_BATCH, dtype]
         inside = sum(c["profile"].values()) / c["off_update"]
-        alone = sum(parts[name]) / c["off_update"]
+        alone = sum(parts[name][1:]) / c["off_update"]  # Adam's path: gradient and moved
         measured = (
             f"paired {_pct(c['paired'])}% (median of on / off - 1 over {c['rounds']} rounds; on "
             f"{fmt_seconds(c['on'])} / off {fmt_seconds(c['off'])} s/epoch: {_pct(c['cost'])}%); the "

@@ -226,13 +226,18 @@ class GaugeAlone:
     """What ``monitor_gradients=True`` adds to one W1 update: the ``GradientNorms`` calls alone.
 
     The training loop's first-order pass, per update, calls
-    ``gauge.start(params)`` and ``gauge.gradient(grad, scale, penalty, n)``
-    before the optimizer's step and ``gauge.moved(params)`` after it. Here
-    they run on the W1 network's flat buffers (Glorot weights, a fixed
-    random gradient, Adam's scale 1, the W1 L2 penalty with n = 20000 rows)
-    with no training around them; between two updates the weights move by
-    a fixed small step (untimed), so ``moved`` measures a real change. What
-    the calls cost does not depend on the values or the batch size.
+    ``gauge.measure(grad, scale, penalty, n, optimizer, clipped)`` before
+    the optimizer's step and ``gauge.moved(params, step)`` after it. With
+    Adam (W1's solver), which adds the L2 penalty's gradient first and
+    leaves its step in the gradient's buffer, ``measure`` adds the penalty's
+    gradient itself (work the step then skips, not extra work) and calls
+    ``gauge.gradient(grad)``, one dot product per layer; ``moved`` gets the
+    step buffer, one dot product per layer, and ``start`` (the copy of the
+    weights that other rules need) is not called. Here ``gradient`` and
+    ``moved`` run so on the W1 network's flat buffers (Glorot weights, a
+    fixed random gradient, Adam's scale 1) with no training around them;
+    the ``start`` column times the copy that plain SGD would add. What the
+    calls cost does not depend on the values or the batch size.
     """
 
     def __init__(self, dtype, seed=0):
@@ -242,23 +247,22 @@ class GaugeAlone:
         self.grad = (1e-3 * rng.standard_normal(self.net.params.shape)).astype(dtype)
         self.delta = (1e-6 * rng.standard_normal(self.net.params.shape)).astype(dtype)
         self.gauge = GradientNorms(self.net)
-        self.penalty = L2Penalty(ALPHA, self.net.n_weights)
 
     def run(self, count):
         """(start, gradient, moved) seconds of ``count`` updates, each call timed on its own."""
         clock = time.perf_counter
-        gauge, params, grad, delta, penalty = self.gauge, self.net.params, self.grad, self.delta, self.penalty
+        gauge, params, grad, delta = self.gauge, self.net.params, self.grad, self.delta
         start = gradient = moved = 0.0
         for _ in range(count):
             t0 = clock()
-            gauge.start(params)
+            gauge.start(params)  # what a rule without its step in the buffer needs (not Adam)
             t1 = clock()
-            gauge.gradient(grad, 1.0, penalty, 20000.0)
+            gauge.gradient(grad, 1.0)
             t2 = clock()
             np.subtract(params, delta, out=params)  # the update (untimed)
             np.negative(delta, out=delta)
             t3 = clock()
-            gauge.moved(params)
+            gauge.moved(params, delta)
             t4 = clock()
             start, gradient, moved = start + (t1 - t0), gradient + (t2 - t1), moved + (t4 - t3)
         return start, gradient, moved
