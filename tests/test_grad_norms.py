@@ -95,16 +95,29 @@ def test_a_logistic_six_layer_network_s_gradients_fall_toward_the_input():
     "make",
     [
         lambda: MLPClassifierScratch(hidden_layer_sizes=(5,), solver="adam", dropout=0.2, clip_grad_norm=1.0),
+        lambda: MLPClassifierScratch(hidden_layer_sizes=(5,), solver="adam", alpha=0.5),
+        lambda: MLPRegressorScratch(hidden_layer_sizes=(5,), solver="rmsprop", alpha=0.5),
+        lambda: MLPClassifierScratch(hidden_layer_sizes=(5,), solver="sgd", alpha=0.5, l1_ratio=0.3),
+        lambda: MLPClassifierScratch(hidden_layer_sizes=(5,), solver="adamw", alpha=0.5),
         lambda: SoftmaxRegressionGD(),
         lambda: MLPClassifierScratch(hidden_layer_sizes=(5,), solver="lbfgs"),
     ],
-    ids=["adam", "barzilai_borwein", "lbfgs"],
+    ids=[
+        "adam-clipped",
+        "adam-penalty",
+        "rmsprop-penalty",
+        "sgd-elastic-net",
+        "adamw",
+        "barzilai_borwein",
+        "lbfgs",
+    ],
 )
 def test_monitoring_changes_no_bit_of_training(make):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        off = make().set_params(random_state=0, max_iter=8).fit(X, Y)
-        on = make().set_params(random_state=0, max_iter=8, monitor_gradients=True).fit(X, Y)
+        y = X[:, 0] if isinstance(make(), MLPRegressorScratch) else Y
+        off = make().set_params(random_state=0, max_iter=8).fit(X, y)
+        on = make().set_params(random_state=0, max_iter=8, monitor_gradients=True).fit(X, y)
     for a, b in zip(off.coefs_ + off.intercepts_, on.coefs_ + on.intercepts_):
         np.testing.assert_array_equal(a, b)
     assert off.history_["loss"] == on.history_["loss"] and off.n_fun_evals_ == on.n_fun_evals_
