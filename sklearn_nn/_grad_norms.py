@@ -38,18 +38,12 @@ class GradientNorms:
     """
 
     def __init__(self, net):
-        bounds, start = [], 0
-        for fan_in, fan_out in zip(net.layer_sizes[:-1], net.layer_sizes[1:]):
-            bounds.append((start, start + fan_in * fan_out))
-            start += fan_in * fan_out
-        self.bounds = bounds
-        self.params = net.params
-        self.weights = [net.params[a:b] for a, b in bounds]  # views: the weights of each layer
-        self.before = np.empty(net.n_weights, dtype=net.dtype)
-        self.before_layers = [self.before[a:b] for a, b in bounds]
-        self.views = {}
-        self.grad_sums = np.zeros(len(bounds))
-        self.step_sums = np.zeros(len(bounds))
+        self.net, self.params, self.views = net, net.params, {}
+        self.weights = self._layers(net.params)  # the weights of each layer, as flat views
+        self.before = np.empty_like(net.params)  # laid out like the parameters (``Network.unflatten``)
+        self.before_layers = self._layers(self.before)
+        self.grad_sums = np.zeros(net.n_layers)
+        self.step_sums = np.zeros(net.n_layers)
         self.counts = np.zeros(2, dtype=int)  # gradients and updates measured this epoch
 
     def measure(self, grad, scale, penalty, n, optimizer, clipped):
@@ -70,11 +64,10 @@ class GradientNorms:
         return penalty
 
     def _layers(self, flat):
-        if flat is self.params:
-            return self.weights
+        """Flat views of each layer's weights in a buffer laid out like the parameters (made once)."""
         cached = self.views.get(id(flat))
-        if cached is None or cached[0] is not flat:  # views of each work buffer, made once
-            cached = self.views[id(flat)] = (flat, [flat[a:b] for a, b in self.bounds])
+        if cached is None or cached[0] is not flat:
+            cached = self.views[id(flat)] = (flat, [W.reshape(-1) for W in self.net.unflatten(flat)[0]])
         return cached[1]
 
     def gradient(self, grad, scale=1.0, penalty=None, n=1.0):
@@ -93,12 +86,12 @@ class GradientNorms:
 
     def start(self, params):
         """Before an update: remember the weights it starts from."""
-        np.copyto(self.before, params[: self.before.shape[0]])
+        np.copyto(self.before, params)
 
     def moved(self, params, step=None):
         """After an update: add the norms of each layer's change (``step``: the change, when known)."""
         if step is None:
-            np.subtract(params[: self.before.shape[0]], self.before, out=self.before)
+            np.subtract(params, self.before, out=self.before)
             layers = self.before_layers
         else:
             layers = self._layers(step)
@@ -109,7 +102,7 @@ class GradientNorms:
 
     def record(self, history, params):
         """Append the epoch's means to ``history`` (earlier epochs without them get NaN) and start anew."""
-        n_layers = len(self.bounds)
+        n_layers = self.net.n_layers
         grad = self.grad_sums / max(self.counts[0], 1) if self.counts[0] else np.full(n_layers, np.nan)
         norms = np.array([math.sqrt(float(np.dot(W, W))) for W in self._layers(params)])
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -208,7 +208,7 @@ def _check_arguments(estimator, epochs, chunk_size, validation, classes):
     """Refuse what fit_stream cannot do, before anything is read."""
     if not _is_count(epochs):
         raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}.")
-    if chunk_size is not None and (not isinstance(chunk_size, Integral) or chunk_size < 1):
+    if chunk_size is not None and not _is_count(chunk_size):
         raise ValueError(f"chunk_size must be None or an integer >= 1, got {chunk_size!r}.")
     solver = SOLVERS.get(estimator.solver)  # an unknown name is refused by the fit's validation
     if solver is not None and not solver.stochastic:
