@@ -24,13 +24,42 @@ def matmul_into(A, B, out):
 
     A product whose inner dimension is 1 (the weight gradient of a single
     row) is an outer product, which broadcasting computes faster than GEMM.
+    A column-ordered ``out`` (see ``COLUMN_LAYOUT_BYTES``) is written as
+    its transpose, out.T = B.T @ A.T, which is one GEMM with a C-ordered
+    result.
     """
     if not isinstance(A, np.ndarray):
         out[...] = A @ B  # sparse
     elif A.shape[1] == 1:
         np.multiply(A, B, out=out)
+    elif out.flags.f_contiguous and not out.flags.c_contiguous:
+        np.dot(B.T, A.T, out=out.T)
     else:
         np.dot(A, B, out=out)
+    return out
+
+
+#: An output layer of several units whose input is at least this large (bytes)
+#: keeps its outputs and deltas in column order (Fortran order). The products
+#: with a large input and few units then have the long side as BLAS's leading
+#: dimension: on a 1797 x 64 input with 10 units the forward and backward
+#: products of a full-batch pass take about 40% less time, and the whole pass
+#: (softmax included) about 30% less. Smaller inputs stay in cache either way
+#: and keep row order, which is faster there.
+COLUMN_LAYOUT_BYTES = 768 << 10
+
+
+def weight_gradient_into(A, delta, out, scratch=None):
+    """out = A.T @ delta, the gradient of a weight matrix (A the layer's input); returns out.
+
+    With a column-ordered ``delta`` (a dense A) it is computed as
+    delta.T @ A into ``scratch``, of shape ``out.T``, and copied into
+    ``out``: the GEMM then has the long side of A as its leading dimension.
+    """
+    if scratch is None or not isinstance(A, np.ndarray):
+        return matmul_into(A.T, delta, out)
+    np.dot(delta.T, A, out=scratch)
+    np.copyto(out, scratch.T)
     return out
 
 
@@ -70,15 +99,38 @@ class Workspace:
     def __init__(self, net, n_rows):
         layer_sizes, dtype = net.layer_sizes, net.dtype
         self.z = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
+        # The output layer's transposed weight gradient, when its outputs are in column order.
+        self.scratch = [None] * net.n_layers
+        units, fan_in = layer_sizes[-1], layer_sizes[-2]
+        columns = units > 1 and n_rows > 1 and n_rows * fan_in * dtype.itemsize >= COLUMN_LAYOUT_BYTES
+        if columns:
+            self.z[-1] = np.empty((n_rows, units), dtype=dtype, order="F")
+            self.scratch[-1] = np.empty((units, fan_in), dtype=dtype)
         self.grad = np.empty(net.n_params, dtype=dtype)
         self.grad_views = net.unflatten(self.grad)
         self.ones = np.ones(n_rows, dtype=dtype)  # sums over rows as products (see ``column_sums``)
-        self._unflatten, self._other_views = net.unflatten, {}
+        self._unflatten, self._other_views, self._targets = net.unflatten, {}, None
         self.deltas_are_bias_gradients = n_rows == 1 and net.fit_intercept
         if self.deltas_are_bias_gradients:
             self.delta = [b.reshape(1, -1) for b in self.grad_views[1]]
         else:
             self.delta = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
+            if columns:
+                self.delta[-1] = np.empty((n_rows, units), dtype=dtype, order="F")
+
+    def targets(self, T):
+        """T in the layout of the output deltas: a column-ordered copy when they are, made once per array.
+
+        The losses combine T with the outputs element by element, which is
+        fastest when both have the same order; a full batch passes the same
+        T every time, so its copy is kept.
+        """
+        if self.scratch[-1] is None or T.flags.f_contiguous:
+            return T
+        held = self._targets
+        if held is None or held[0] is not T:
+            held = self._targets = (T, np.asfortranarray(T))
+        return held[1]
 
     def views(self, grad):
         """Per-layer views into ``grad``: made once for each buffer (a step rule alternates two)."""
@@ -202,7 +254,8 @@ class Network:
         for layer in range(self.n_layers - 1, -1, -1):
             if trace is not None:
                 trace["delta"].insert(0, delta.copy())
-            matmul_into(inputs[layer].T, delta, gcoefs[layer])
+            scratch = None if workspace is None else workspace.scratch[layer]
+            weight_gradient_into(inputs[layer], delta, gcoefs[layer], scratch)
             if sum_deltas:
                 column_sums(delta, gintercepts[layer], None if workspace is None else workspace.ones)
             elif not self.fit_intercept:
@@ -252,6 +305,7 @@ class Network:
         """
         raw, inputs, saved = self.forward(X, workspace, dropout, trace)
         delta = np.empty_like(raw) if workspace is None else workspace.delta[-1]
+        T = T if workspace is None else workspace.targets(T)
         per_sample = loss.value_and_gradient(T, raw, delta)
         if sample_weight is None:
             weight = raw.shape[0]

@@ -184,6 +184,37 @@ def test_workspace_gradient_equals_fresh_arrays(fit_intercept, n_rows):
         ws.grad[:] = np.nan  # an optimizer may overwrite the spent gradient
 
 
+@pytest.mark.parametrize("layers", [[N_FEATURES, N_OUT], [N_FEATURES, 5, N_OUT]])
+@pytest.mark.parametrize("family", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_column_ordered_outputs_give_the_objective_and_gradient(monkeypatch, layers, family, sparse):
+    """A workspace whose output layer is in column order gives J and its gradient of row order.
+
+    The layout is chosen for large inputs; here every input qualifies, and
+    the results must equal those of fresh (row-ordered) arrays to rounding,
+    call after call with other rows, targets and weights.
+    """
+    import sklearn_nn._network as network
+
+    monkeypatch.setattr(network, "COLUMN_LAYOUT_BYTES", 0)
+    net = Network(layers, "tanh", np.float64)
+    net.init_glorot(np.random.RandomState(2))
+    loss = (SIGMOID_LOSSES if family == "sigmoid" else SOFTMAX_LOSSES)["log_loss"]()
+    ws = net.workspace(9)
+    assert ws.z[-1].flags.f_contiguous and ws.delta[-1].flags.f_contiguous
+    assert not ws.z[-1].flags.c_contiguous
+    for seed in range(3):
+        X, T, sw = make_problem(family, "log_loss", seed)
+        X = sp.csr_matrix(X) if sparse else X
+        expected = np.empty_like(net.params)
+        J = net.data_term(X, T, sw, loss, expected)
+        J_ws = net.data_term(X, T, sw, loss, ws.grad, ws)
+        assert J_ws == pytest.approx(J, rel=1e-14)
+        np.testing.assert_allclose(ws.grad, expected, rtol=1e-12, atol=1e-15)
+        ws.grad[:] = np.nan
+    assert net.workspace(1).scratch[-1] is None  # a single row keeps its deltas in the gradient
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 def test_grad_scale_multiplies_the_gradient(weighted):
     """``grad_scale`` scales the data term's gradient and leaves its value alone."""
