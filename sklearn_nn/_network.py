@@ -98,14 +98,12 @@ class Workspace:
 
     def __init__(self, net, n_rows):
         layer_sizes, dtype = net.layer_sizes, net.dtype
-        self.z = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
-        # The output layer's transposed weight gradient, when its outputs are in column order.
-        self.scratch = [None] * net.n_layers
         units, fan_in = layer_sizes[-1], layer_sizes[-2]
         columns = units > 1 and n_rows > 1 and n_rows * fan_in * dtype.itemsize >= COLUMN_LAYOUT_BYTES
-        if columns:
-            self.z[-1] = np.empty((n_rows, units), dtype=dtype, order="F")
-            self.scratch[-1] = np.empty((units, fan_in), dtype=dtype)
+        orders = ["C"] * (net.n_layers - 1) + ["F" if columns else "C"]  # per layer, the output last
+        self.z = [np.empty((n_rows, u), dtype=dtype, order=o) for u, o in zip(layer_sizes[1:], orders)]
+        # The output layer's transposed weight gradient, when its outputs are in column order.
+        self.scratch = [None] * (net.n_layers - 1) + [np.empty((units, fan_in), dtype) if columns else None]
         self.grad = np.empty(net.n_params, dtype=dtype)
         self.grad_views = net.unflatten(self.grad)
         self.ones = np.ones(n_rows, dtype=dtype)  # sums over rows as products (see ``column_sums``)
@@ -114,9 +112,9 @@ class Workspace:
         if self.deltas_are_bias_gradients:
             self.delta = [b.reshape(1, -1) for b in self.grad_views[1]]
         else:
-            self.delta = [np.empty((n_rows, units), dtype=dtype) for units in layer_sizes[1:]]
-            if columns:
-                self.delta[-1] = np.empty((n_rows, units), dtype=dtype, order="F")
+            self.delta = [
+                np.empty((n_rows, u), dtype=dtype, order=o) for u, o in zip(layer_sizes[1:], orders)
+            ]
 
     def targets(self, T):
         """T in the layout of the output deltas: a column-ordered copy when they are, made once per array.
