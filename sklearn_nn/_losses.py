@@ -132,6 +132,8 @@ class _Loss:
 
     name = None
     out_activation = None
+    #: Whether a row's loss is a sum (or mean) of independent terms, one per output unit.
+    separable = False
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -151,6 +153,7 @@ class _Loss:
 # --------------------------------------------------------------------------
 class _SigmoidLoss(_Loss):
     out_activation = "logistic"
+    separable = True
 
     def inverse_link(self, Z):
         return expit(Z)
@@ -313,6 +316,7 @@ class SoftmaxHinge(_SoftmaxLoss):
 # --------------------------------------------------------------------------
 class _RegressionLoss(_Loss):
     out_activation = "identity"
+    separable = True
 
     def inverse_link(self, Z):
         return Z

@@ -43,6 +43,24 @@ class Objective:
     def __init__(self, net, loss, penalty):
         self.net, self.loss, self.penalty = net, loss, penalty
 
+    @property
+    def units(self):
+        """The number of independent parts J splits into: one per output unit, or 1.
+
+        Without a hidden layer, with a loss that is a sum of per-unit terms
+        (sigmoid units: one-vs-rest and multilabel; regression outputs) and a
+        penalty that is a sum of per-parameter terms, J is the sum of K
+        objectives of disjoint parameters, unit k's weights ``coef[:, k]``
+        and bias ``intercept[k]``. In the flat buffer (the weights row by
+        row, then the biases) parameter i belongs to unit ``i % K``, so
+        ``params.reshape(-1, K)[:, k]`` holds unit k's. A step rule may then
+        take one step length per unit (``_step_rules.BarzilaiBorwein``).
+        """
+        net = self.net
+        if net.n_layers == 1 and self.loss.separable and self.penalty.separable:
+            return net.layer_sizes[-1]
+        return 1
+
     def value(self, X, T, sample_weight, n, grad=None, workspace=None):
         """J on the rows (X, T), and its whole gradient into ``grad`` if given.
 

@@ -46,6 +46,8 @@ class L2Penalty:
 
     #: Whether the penalty has a non-smooth part that ``prox`` applies (L1).
     proximal = False
+    #: Whether the penalty is a sum of terms of single parameters (it then splits by output unit).
+    separable = True
 
     def __init__(self, alpha, n_weights):
         self.alpha = float(alpha)
@@ -145,10 +147,14 @@ class ElasticNetPenalty(L2Penalty):
         grad[:k] += (self.l1 / n) * np.sign(params[:k])
 
     def prox(self, params, lr, n):
-        """Soft thresholding of the weights by lr * l1 / n, in place (biases untouched)."""
+        """Soft thresholding of the weights by lr * l1 / n, in place (biases untouched).
+
+        ``lr`` is a float or an array like ``params`` (one step per parameter).
+        """
         W = params[: self.n_weights]
         shrunk = np.abs(W)
-        shrunk -= lr * self.l1 / n
+        step = lr if np.ndim(lr) == 0 else lr[: self.n_weights]
+        shrunk -= step * self.l1 / n
         np.maximum(shrunk, 0.0, out=shrunk)
         np.copysign(shrunk, W, out=W)
 

@@ -58,7 +58,8 @@ class FullBatch:
     the proximal step of a non-smooth penalty part (L1) and ``stationarity``
     measures how far the parameters are from a minimum: max |grad J| for a
     smooth J, the largest component of the minimum-norm subgradient
-    otherwise. ``n_evals`` counts the calls.
+    otherwise. ``n_evals`` counts the calls; ``units`` is the number of
+    independent parts of J, one per output unit (``Objective.units``).
     """
 
     def __init__(self, objective, X, T, sample_weight, n, workspace):
@@ -66,6 +67,7 @@ class FullBatch:
         self.n, self.workspace, self.n_evals = n, workspace, 0
         self.penalty = objective.penalty
         self.proximal = self.penalty.active and self.penalty.proximal
+        self.units = objective.units
 
     def __call__(self, grad):
         self.n_evals += 1
@@ -132,6 +134,9 @@ class StepRule(Optimizer):
     def _search(self, evaluate, params, origin, direction, step, bound, grad, scratch):
         """Backtrack from ``step`` until J(origin - step * g) <= bound - c step ||g||^2, g = ``direction``.
 
+        ``step`` is a float, or an array like the parameters that holds one
+        step length per parameter (a diagonal step D: the trial is
+        origin - D g and the decrease asked for c g.D g).
         With a proximal penalty part (``evaluate.proximal``) the trial is
         prox(origin - step g) and the condition J <= bound - c ||d||^2 / step,
         d the trial's move (the same test when there is no prox: d = -step g).
@@ -145,7 +150,8 @@ class StepRule(Optimizer):
         its minimum to its precision), or steps too short to move the
         parameters.
         """
-        slope = float(direction @ direction)
+        diagonal = np.ndim(step) > 0
+        slope = None if diagonal else float(direction @ direction)
         rounding = ROUNDING * abs(bound)
         slack = rounding if self.within_rounding else 0.0
         for _ in range(self.max_trials):
@@ -154,7 +160,9 @@ class StepRule(Optimizer):
             if evaluate.proximal:
                 evaluate.prox(params, step)
                 d = np.subtract(params, origin, out=scratch)
-                decrease = self.armijo * float(d @ d) / step
+                decrease = self.armijo * (float(d @ (d / step)) if diagonal else float(d @ d) / step)
+            elif diagonal:
+                decrease = self.armijo * float(np.multiply(direction, step, out=scratch) @ direction)
             else:
                 decrease = self.armijo * step * slope
             J = evaluate(grad)
@@ -164,7 +172,9 @@ class StepRule(Optimizer):
                 params, origin
             ):
                 break
-            step *= 0.5
+            step = step * 0.5
+            if diagonal and not step.any():  # every length underflowed: no trial can move
+                break
         np.copyto(params, origin)
         return None, step
 
@@ -298,6 +308,14 @@ class BarzilaiBorwein(StepRule):
     accepted first trials (one evaluation per iteration) until ``tol``.
     The accepted J and gradient are the next iteration's, so an accepted
     first trial costs one evaluation.
+
+    When J splits by output unit (``evaluate.units`` K > 1, see
+    ``Objective.units``: one-vs-rest, multilabel and multi-output linear
+    models) each unit gets its own length from its own parts of s and y.
+    The step is then x - D g with D diagonal, constant on each unit's
+    parameters, and the test J(x - D g) <= max(recent) - c g.D g; a
+    rejected trial halves every length. The state's ``step`` is then an
+    array of K lengths, and ``Step.step`` the largest accepted one.
     """
 
     #: Accepted values of J the nonmonotone condition looks back on.
@@ -319,28 +337,73 @@ class BarzilaiBorwein(StepRule):
     def iterate(self, evaluate, params, state, work):
         J, grad = self.current(evaluate, work)
         if not math.isfinite(J):
-            return Step(J, state["step"], None)
+            return Step(J, float(np.max(state["step"])), None)
         recent, origin, trial_grad = work["recent"], work["origin"], work["trial_grad"]
         if not recent:
             recent.append(J)
         np.copyto(origin, params)
-        bound = max(recent)
+        units = evaluate.units
+        step = state["step"] if units == 1 else self._diagonal(state["step"], units, work)
         J_new, accepted = self._search(
-            evaluate, params, origin, grad, state["step"], bound, trial_grad, work["d"]
+            evaluate, params, origin, grad, step, max(recent), trial_grad, work["d"]
         )
         if J_new is None:
             return None
-        s = np.subtract(params, origin, out=work["d"])  # the step taken (-accepted g without a prox)
-        y = np.subtract(trial_grad, grad, out=origin)
-        sy, yy = float(s @ y), float(y @ y)
-        if sy > 0.0:
-            bb1, bb2 = float(s @ s) / sy, sy / yy
-            state["step"] = min(bb2 if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
+        if units == 1:
+            s = np.subtract(params, origin, out=work["d"])  # the step taken (-accepted g without a prox)
+            y = np.subtract(trial_grad, grad, out=origin)
+            state["step"] = self._length(float(s @ s), float(s @ y), float(y @ y), accepted)
         else:
-            state["step"] = accepted
+            state["step"], accepted = self._unit_lengths(
+                params, origin, trial_grad, grad, accepted, units, work
+            )
         work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
         recent.append(J_new)
         return Step(J_new, accepted, evaluate.stationarity(params, trial_grad, work["d"]))
+
+    def _length(self, ss, sy, yy, accepted):
+        """The next step length from s.s, s.y and y.y and the accepted step (floats).
+
+        BB2 = s.y / y.y when BB2 / BB1 < ``ratio``, else BB1 = s.s / s.y, at
+        most ``MAX_STEP``; the accepted step again when s.y <= 0.
+        """
+        if sy <= 0.0:
+            return accepted
+        bb1, bb2 = ss / sy, sy / yy
+        return min(bb2 if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
+
+    def _unit_lengths(self, params, origin, trial_grad, grad, accepted, units, work):
+        """Per-unit next lengths (an array) and the largest accepted one, from each unit's own s and y.
+
+        The columns of ``params.reshape(-1, K)`` are the units' parameters
+        (``Objective.units``). With s and y stacked, one batched product
+        gives each unit's 2 x 2 Gram matrix [[s.s, s.y], [y.s, y.y]].
+        """
+        pair = work.get("pair")
+        if pair is None:
+            pair = work["pair"] = np.empty((2, params.size), dtype=params.dtype)
+        np.subtract(params, origin, out=pair[0])
+        np.subtract(trial_grad, grad, out=pair[1])
+        columns = pair.reshape(2, -1, units).transpose(2, 0, 1)  # (K, 2, m): unit k's s and y
+        ss, sy, _, yy = (columns @ columns.transpose(0, 2, 1)).reshape(units, 4).T.tolist()
+        first = accepted.reshape(-1, units)[0].tolist()  # the accepted length of each unit
+        lengths = np.array([self._length(*dots) for dots in zip(ss, sy, yy, first)])
+        return lengths, max(first)
+
+    @staticmethod
+    def _diagonal(step, units, work):
+        """The per-parameter steps of per-unit lengths ``step`` (a float: the same for every unit).
+
+        Parameter i belongs to unit i % units (``Objective.units``).
+        """
+        per_unit = np.asarray(step, dtype=np.float64)
+        if per_unit.shape not in ((), (units,)):  # kept from a model of another shape
+            per_unit = np.max(per_unit)
+        diagonal = work.get("diagonal")
+        if diagonal is None:
+            diagonal = work["diagonal"] = np.empty(work["grad"].size)
+        diagonal.reshape(-1, units)[...] = per_unit
+        return diagonal
 
 
 #: Registry of the step rules, ``learning_rate`` name -> class (of ``solver='sgd'``, full batch).

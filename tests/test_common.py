@@ -29,7 +29,9 @@ ESTIMATORS = [
     SoftmaxRegressionGD(monitor_gradients=True),
     # The sample-weight equivalence checks compare probabilities to 1e-7: with an L1 part the
     # stopping rule's tol must be tighter than the default for the two fits to agree that far.
-    LogisticRegressionGD(l1_ratio=0.5, tol=1e-9),
+    # Rebuilt for 30 seeds of the check's data, the one-vs-rest fit (one BB length per unit)
+    # fails 8 at tol=1e-9, 1 at 1e-10 and none at 1e-11.
+    LogisticRegressionGD(l1_ratio=0.5, tol=1e-11),
     SoftmaxRegressionGD(l1_ratio=1.0, tol=1e-9),
 ]
 

@@ -52,6 +52,7 @@ class Recorder:
     """
 
     proximal = False
+    units = 1
 
     def stationarity(self, params, grad, out):
         return float(np.abs(grad).max())
@@ -125,6 +126,64 @@ def test_every_accepted_bb_step_passes_the_nonmonotone_armijo_condition():
     assert len(f.calls) <= 1.3 * len(steps)
 
 
+class OneVsRestRecorder(Recorder):
+    """J of K independent sigmoid units (one-vs-rest) in NumPy: a J that splits by output unit.
+
+    The parameters are laid out as the package's: the weights (p, K) row by row, then the K biases,
+    so that ``params.reshape(-1, K)[:, k]`` is unit k's.
+    """
+
+    def __init__(self, X, Y, alpha, params):
+        super().__init__(X, Y, alpha, params)
+        self.units = Y.shape[1]
+
+    def __call__(self, grad):
+        X, Y, n = self.X, self.y, len(self.y)
+        P = self.params.reshape(-1, self.units)
+        W, b = P[:-1], P[-1]
+        Z = X @ W + b
+        J = np.sum(np.logaddexp(0.0, Z) - Y * Z) / n + self.alpha / (2 * n) * np.sum(W * W)
+        if grad is not None:
+            R = (1.0 / (1.0 + np.exp(-Z)) - Y) / n
+            G = grad.reshape(-1, self.units)
+            G[:-1], G[-1] = X.T @ R + self.alpha / n * W, R.sum(axis=0)
+        self.calls.append((self.params.copy(), J, None if grad is None else grad.copy()))
+        return J
+
+
+def test_bb_takes_one_length_per_unit_when_J_splits_by_unit():
+    # One-vs-rest J is a sum of K objectives of disjoint parameters: each unit gets its own BB
+    # length from its own s and y, under one nonmonotone Armijo test with the diagonal step D:
+    # J(x - D g) <= max(recent J) - c g.D g.
+    X, y = DATA["wine"]
+    Y = (y[:, None] == np.unique(y)).astype(float)
+    K = Y.shape[1]
+    params = np.zeros((X.shape[1] + 1) * K)
+    f, rule = OneVsRestRecorder(X, Y, 1.0, params), BarzilaiBorwein(eta0=0.1)
+    state, work = rule.init(params), rule.start(params)
+    history, differ = [], 0
+    for _ in range(40):
+        origin, before = params.copy(), len(f.calls)
+        lengths = np.broadcast_to(state["step"], (K,)).copy()
+        step = rule.iterate(f, params, state, work)
+        g = next(c[2] for c in reversed(f.calls) if c[2] is not None and np.array_equal(c[0], origin))
+        history = history or [f.calls[0][1]]
+        trials = [c for c in f.calls[before:] if not np.array_equal(c[0], origin)]
+        halvings = len(trials) - 1
+        D = np.tile(lengths * 0.5**halvings, X.shape[1] + 1)  # parameter i belongs to unit i % K
+        np.testing.assert_array_equal(trials[-1][0], origin - D * g)
+        bound = max(history[-rule.memory :])
+        assert step.J == trials[-1][1] <= bound - rule.armijo * g @ (D * g) + ROUNDING * abs(bound)
+        history.append(step.J)
+        # The next lengths: BB1 or BB2 of each unit's own s = x_new - x and y = g_new - g.
+        S, Yg = (params - origin).reshape(-1, K), (trials[-1][2] - g).reshape(-1, K)
+        ss, sy, yy = (S * S).sum(0), (S * Yg).sum(0), (Yg * Yg).sum(0)
+        bb1, bb2 = ss / sy, sy / yy
+        np.testing.assert_allclose(state["step"], np.where(bb2 < 0.5 * bb1, bb2, bb1), rtol=1e-10)
+        differ += state["step"].max() > 1.5 * state["step"].min()
+    assert differ >= 10  # the units' curvatures differ: one shared length could not fit them all
+
+
 # ----------------------------------------------------------------------
 # Closed forms on quadratics of known curvature
 # ----------------------------------------------------------------------
@@ -183,6 +242,33 @@ def test_bb_iterates_follow_the_closed_form_of_a_diagonal_quadratic():
         np.testing.assert_allclose(got, x_k, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_per_unit_bb_iterates_follow_each_units_closed_form():
+    # Two outputs of a linear network: unit k's J_k = 1/4 [h (w_k - c_k)^2 + b_k^2] (the squared
+    # error is averaged over the 2 outputs), with minima c = (1, -3) and the same H = diag(h, 1) / 2.
+    # Each unit follows the closed form of the diagonal quadratic with its own gradient and BB length;
+    # one length shared by both units (BB on the whole J) would follow another path.
+    h, c = 4.0, np.array([1.0, -3.0])
+    X, y = quadratic(h)
+    Y = y[:, None] * c
+    H = np.array([h, 1.0]) / 2
+    x0 = regressor(learning_rate="constant", learning_rate_init=1e-300, max_iter=1).fit(X, Y)
+    x = [np.array([x0.coefs_[0][0, k], x0.intercepts_[0][k]]) for k in range(2)]  # per unit (w, b)
+    x_star = [np.array([c_k, 0.0]) for c_k in c]
+    steps, expected = [0.05, 0.05], []
+    for _ in range(6):
+        for k in range(2):
+            g = H * (x[k] - x_star[k])
+            x[k] = x[k] - steps[k] * g
+            bb1, bb2 = g @ g / (g @ (H * g)), g @ (H * g) / (g @ (H * H * g))
+            steps[k] = bb2 if bb2 < 0.5 * bb1 else bb1
+        expected.append(np.array(x))
+    for k, x_k in enumerate(expected, start=1):
+        est = regressor(learning_rate="barzilai_borwein", learning_rate_init=0.05, max_iter=k).fit(X, Y)
+        got = np.vstack([est.coefs_[0][0], est.intercepts_[0]]).T  # rows: units, columns: (w, b)
+        np.testing.assert_allclose(got, x_k, rtol=1e-12, atol=1e-14)
+
+
 # ----------------------------------------------------------------------
 # Through the estimators
 # ----------------------------------------------------------------------
@@ -233,10 +319,11 @@ def test_each_rule_reaches_the_optimum_and_stops_on_the_gradient(rule, momentum)
 
 
 @pytest.mark.parametrize("rule, momentum", VARIANTS)
-def test_warm_start_continues_to_the_optimum(rule, momentum):
+@pytest.mark.parametrize("Est", [SoftmaxRegressionGD, LogisticRegressionGD])  # one-vs-rest: per-unit BB
+def test_warm_start_continues_to_the_optimum(Est, rule, momentum):
     X, y = DATA["wine"]
     kw = dict(learning_rate=rule, momentum=momentum, tol=1e-7)
-    est = SoftmaxRegressionGD(max_iter=5, warm_start=True, **kw)
+    est = Est(max_iter=5, warm_start=True, **kw)
     with pytest.warns(
         ConvergenceWarning, match=r"^Maximum iterations \(5\) .* \(max \|grad J\| = .* > tol\)"
     ):
