@@ -134,6 +134,8 @@ class _Loss:
     out_activation = None
     #: Whether a row's loss is a sum (or mean) of independent terms, one per output unit.
     separable = False
+    #: Whether the loss is convex in the raw outputs z with a Lipschitz gradient (no kink).
+    smooth_convex = True
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -208,6 +210,7 @@ class SigmoidSquaredError(_SigmoidLoss):
     """1/2 (t - s(z))^2 summed over units; gradient (s - t) s (1 - s)."""
 
     name = "squared_error"
+    smooth_convex = False  # the squashed output makes it nonconvex in z
 
     def value_and_gradient(self, T, Z, G):
         P = expit(Z)
@@ -227,6 +230,7 @@ class SigmoidHinge(_SigmoidLoss):
     """
 
     name = "hinge"
+    smooth_convex = False  # convex, with a kink
 
     def value_and_gradient(self, T, Z, G):
         U = 2.0 * T - 1.0
@@ -281,6 +285,7 @@ class SoftmaxSquaredError(_SoftmaxLoss):
     """
 
     name = "squared_error"
+    smooth_convex = False  # the squashed output makes it nonconvex in z
 
     def value_and_gradient(self, T, Z, G):
         P = softmax(Z)
@@ -300,6 +305,7 @@ class SoftmaxHinge(_SoftmaxLoss):
     """
 
     name = "hinge"
+    smooth_convex = False  # convex, with a kink
 
     def value_and_gradient(self, T, Z, G):
         z_true = row_sums(T * Z)[:, None]
@@ -338,6 +344,7 @@ class AbsoluteError(_RegressionLoss):
     """mean over outputs of |y - z|; subgradient sign(z - y) / n_outputs."""
 
     name = "absolute_error"
+    smooth_convex = False  # convex, with a kink
 
     def value_and_gradient(self, T, Z, G):
         np.subtract(Z, T, out=G)

@@ -61,6 +61,15 @@ class Objective:
             return net.layer_sizes[-1]
         return 1
 
+    @property
+    def smooth_convex(self):
+        """Whether J's smooth part is convex with a Lipschitz gradient: no hidden layer, such a loss.
+
+        The penalties are convex (an L1 part is handled by its prox); a
+        hidden layer makes J nonconvex, a hinge puts kinks in it.
+        """
+        return self.net.n_layers == 1 and self.loss.smooth_convex
+
     def value(self, X, T, sample_weight, n, grad=None, workspace=None):
         """J on the rows (X, T), and its whole gradient into ``grad`` if given.
 

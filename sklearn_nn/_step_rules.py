@@ -59,7 +59,9 @@ class FullBatch:
     measures how far the parameters are from a minimum: max |grad J| for a
     smooth J, the largest component of the minimum-norm subgradient
     otherwise. ``n_evals`` counts the calls; ``units`` is the number of
-    independent parts of J, one per output unit (``Objective.units``).
+    independent parts of J, one per output unit (``Objective.units``), and
+    ``smooth_convex`` whether J's smooth part is convex and L-smooth
+    (``Objective.smooth_convex``).
     """
 
     def __init__(self, objective, X, T, sample_weight, n, workspace):
@@ -67,7 +69,7 @@ class FullBatch:
         self.n, self.workspace, self.n_evals = n, workspace, 0
         self.penalty = objective.penalty
         self.proximal = self.penalty.active and self.penalty.proximal
-        self.units = objective.units
+        self.units, self.smooth_convex = objective.units, objective.smooth_convex
 
     def __call__(self, grad):
         self.n_evals += 1
@@ -295,10 +297,16 @@ class BarzilaiBorwein(StepRule):
     After a step s = x_new - x with gradient change y = g_new - g, the two
     Barzilai-Borwein (1988) step lengths are secant estimates of the inverse
     curvature along s: BB1 = s.s / s.y (long) and BB2 = s.y / y.y (short).
-    The next trial step is BB2 when BB2 / BB1 < 1/2 (the gradient changed
-    direction a lot: a cautious step) and BB1 otherwise (the adaptive rule of
-    Zhou, Gao and Dai, 2006). When s.y <= 0 (no positive curvature seen, as
-    in a nonconvex MLP) the accepted step is tried again.
+    The next trial step is a short one when BB2 / BB1 < 1/2 (the gradient
+    changed direction a lot: a cautious step) and BB1 otherwise (the
+    adaptive rule of Zhou, Gao and Dai, 2006). When J's smooth part is
+    convex and L-smooth (``evaluate.smooth_convex``) the short step is the
+    smallest BB2 of the last ``short_memory`` = 3 iterations (ABBmin,
+    Frassoldati, Zanni and Zanghirati, 2008), which is never below 1/L;
+    otherwise (an MLP, a hinge) it is the last BB2, since a minimum over BB2
+    values that have no lower bound can ratchet the step down to nothing.
+    When s.y <= 0 (no positive curvature seen, as in a nonconvex MLP) the
+    accepted step is tried again.
 
     A trial is accepted when J(x - a g) <= max(last ``memory`` values of J)
     - c a ||g||^2 (c = 1e-4), to within the rounding of J (4 eps |J|): BB
@@ -322,8 +330,12 @@ class BarzilaiBorwein(StepRule):
     memory = 10
     #: Near the optimum the bound and the trials differ by rounding only: accept them.
     within_rounding = True
-    #: BB2 is used when BB2 / BB1 is below this ratio.
+    #: The short step is taken when BB2 / BB1 is below this ratio.
     ratio = 0.5
+    #: For a smooth convex J, the short step is the smallest BB2 of this many last iterations (ABBmin).
+    short_memory = 3
+    #: Whether a J that splits by output unit gets one length per unit (else one for all).
+    per_unit = True
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -331,7 +343,7 @@ class BarzilaiBorwein(StepRule):
 
     def start(self, params):
         work = super().start(params)
-        work["recent"] = deque(maxlen=self.memory)
+        work["recent"], work["short"] = deque(maxlen=self.memory), {}
         return work
 
     def iterate(self, evaluate, params, state, work):
@@ -342,8 +354,12 @@ class BarzilaiBorwein(StepRule):
         if not recent:
             recent.append(J)
         np.copyto(origin, params)
-        units = evaluate.units
-        step = state["step"] if units == 1 else self._diagonal(state["step"], units, work)
+        units = evaluate.units if self.per_unit else 1
+        step = state["step"]
+        if units > 1:
+            step = self._diagonal(step, units, work)
+        elif np.ndim(step):  # per-unit lengths kept from an earlier call
+            step = float(np.max(step))
         J_new, accepted = self._search(
             evaluate, params, origin, grad, step, max(recent), trial_grad, work["d"]
         )
@@ -352,34 +368,49 @@ class BarzilaiBorwein(StepRule):
         if units == 1:
             s = np.subtract(params, origin, out=work["d"])  # the step taken (-accepted g without a prox)
             y = np.subtract(trial_grad, grad, out=origin)
-            state["step"] = self._length(float(s @ s), float(s @ y), float(y @ y), accepted)
+            dots = float(s @ s), float(s @ y), float(y @ y)
+            state["step"] = self._length(*dots, accepted, self._short_steps(evaluate, work, 0))
         else:
             state["step"], accepted = self._unit_lengths(
-                params, origin, trial_grad, grad, accepted, units, work
+                evaluate, params, origin, trial_grad, grad, accepted, work
             )
         work["grad"], work["trial_grad"], work["J"] = trial_grad, grad, J_new
         recent.append(J_new)
         return Step(J_new, accepted, evaluate.stationarity(params, trial_grad, work["d"]))
 
-    def _length(self, ss, sy, yy, accepted):
+    def _length(self, ss, sy, yy, accepted, short):
         """The next step length from s.s, s.y and y.y and the accepted step (floats).
 
-        BB2 = s.y / y.y when BB2 / BB1 < ``ratio``, else BB1 = s.s / s.y, at
-        most ``MAX_STEP``; the accepted step again when s.y <= 0.
+        ``short`` is a deque of the last BB2 lengths, to which this one is
+        added. The smallest of them when BB2 / BB1 < ``ratio``, else
+        BB1 = s.s / s.y, at most ``MAX_STEP``; the accepted step again when
+        s.y <= 0.
         """
         if sy <= 0.0:
             return accepted
         bb1, bb2 = ss / sy, sy / yy
-        return min(bb2 if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
+        short.append(bb2)
+        return min(min(short) if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
 
-    def _unit_lengths(self, params, origin, trial_grad, grad, accepted, units, work):
+    def _short_steps(self, evaluate, work, unit):
+        """The deque of the last BB2 lengths of one unit (0: the whole J), made on first use.
+
+        It holds ``short_memory`` lengths when J's smooth part is convex and
+        L-smooth (``evaluate.smooth_convex``), one otherwise.
+        """
+        short = work["short"].get(unit)
+        if short is None:
+            short = work["short"][unit] = deque(maxlen=self.short_memory if evaluate.smooth_convex else 1)
+        return short
+
+    def _unit_lengths(self, evaluate, params, origin, trial_grad, grad, accepted, work):
         """Per-unit next lengths (an array) and the largest accepted one, from each unit's own s and y.
 
         The columns of ``params.reshape(-1, K)`` are the units' parameters
         (``Objective.units``). With s and y stacked, one batched product
         gives each unit's 2 x 2 Gram matrix [[s.s, s.y], [y.s, y.y]].
         """
-        pair = work.get("pair")
+        units, pair = evaluate.units, work.get("pair")
         if pair is None:
             pair = work["pair"] = np.empty((2, params.size), dtype=params.dtype)
         np.subtract(params, origin, out=pair[0])
@@ -387,7 +418,10 @@ class BarzilaiBorwein(StepRule):
         columns = pair.reshape(2, -1, units).transpose(2, 0, 1)  # (K, 2, m): unit k's s and y
         ss, sy, _, yy = (columns @ columns.transpose(0, 2, 1)).reshape(units, 4).T.tolist()
         first = accepted.reshape(-1, units)[0].tolist()  # the accepted length of each unit
-        lengths = np.array([self._length(*dots) for dots in zip(ss, sy, yy, first)])
+        dots = zip(ss, sy, yy, first)
+        lengths = np.array(
+            [self._length(*d, self._short_steps(evaluate, work, u)) for u, d in enumerate(dots)]
+        )
         return lengths, max(first)
 
     @staticmethod

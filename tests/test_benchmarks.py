@@ -242,7 +242,7 @@ def test_accuracy_target_fails_only_a_significant_shortfall():
 def test_optimum_tables(smoke_run):
     """Ten rows and a geometric mean; numeric times, ratios and gaps; the references agree."""
     report, _ = smoke_run
-    main, references = _tables(_sections(report)["Default linear fits to the optimum"])
+    main, references, variants = _tables(_sections(report)["Default linear fits to the optimum"])
     columns, rows = main
     assert len(rows) == 11 and rows[-1][0] == "geometric mean of the ratios"
     body = (columns, rows[:-1])
@@ -261,6 +261,13 @@ def test_optimum_tables(smoke_run):
     assert len(references[1]) == 10
     for cell in _column(references, "sklearn - ours, relative"):
         assert abs(float(cell.split()[0])) < 1e-8
+    # The variants table: its default column is the main table's iterations; four variants.
+    columns, rows = variants
+    assert len(columns) == 6 and columns[2].startswith("default") and len(rows) == 13
+    iterations = [int(c.split(" / ")[0]) for c in _column(body, "ours iterations / evaluations")]
+    assert [int(row[2]) for row in rows[:10]] == iterations
+    assert all(float(cell) <= 1e-6 for cell in rows[10][2:])  # every variant reaches the optimum
+    assert all(int(cell) > 0 for row in rows[11:] for cell in row[2:])
 
 
 def test_optimum_objective_is_the_estimators_loss():

@@ -41,6 +41,13 @@ def optimum(est, X, y):
     return type(est)(**params).fit(X, y).loss_
 
 
+def abb_min(bb1, bb2, short):
+    """The next BB length on a smooth convex J: BB1, or the smallest of the last 3 BB2 (``short``,
+    appended to) when BB2 / BB1 < 1/2 (ABBmin)."""
+    short.append(bb2)
+    return min(short[-3:]) if bb2 < 0.5 * bb1 else bb1
+
+
 # ----------------------------------------------------------------------
 # The rules on their own: every accepted trial passes its condition
 # ----------------------------------------------------------------------
@@ -53,6 +60,7 @@ class Recorder:
 
     proximal = False
     units = 1
+    smooth_convex = True
 
     def stationarity(self, params, grad, out):
         return float(np.abs(grad).max())
@@ -161,7 +169,7 @@ def test_bb_takes_one_length_per_unit_when_J_splits_by_unit():
     params = np.zeros((X.shape[1] + 1) * K)
     f, rule = OneVsRestRecorder(X, Y, 1.0, params), BarzilaiBorwein(eta0=0.1)
     state, work = rule.init(params), rule.start(params)
-    history, differ = [], 0
+    history, differ, short = [], 0, [[] for _ in range(K)]
     for _ in range(40):
         origin, before = params.copy(), len(f.calls)
         lengths = np.broadcast_to(state["step"], (K,)).copy()
@@ -178,8 +186,8 @@ def test_bb_takes_one_length_per_unit_when_J_splits_by_unit():
         # The next lengths: BB1 or BB2 of each unit's own s = x_new - x and y = g_new - g.
         S, Yg = (params - origin).reshape(-1, K), (trials[-1][2] - g).reshape(-1, K)
         ss, sy, yy = (S * S).sum(0), (S * Yg).sum(0), (Yg * Yg).sum(0)
-        bb1, bb2 = ss / sy, sy / yy
-        np.testing.assert_allclose(state["step"], np.where(bb2 < 0.5 * bb1, bb2, bb1), rtol=1e-10)
+        expected = [abb_min(ss[u] / sy[u], sy[u] / yy[u], short[u]) for u in range(K)]
+        np.testing.assert_allclose(state["step"], expected, rtol=1e-10)
         differ += state["step"].max() > 1.5 * state["step"].min()
     assert differ >= 10  # the units' curvatures differ: one shared length could not fit them all
 
@@ -228,13 +236,12 @@ def test_bb_iterates_follow_the_closed_form_of_a_diagonal_quadratic():
     H, x_star = np.array([h, 1.0]), np.array([1.0, 0.0])
     x0 = regressor(learning_rate="constant", learning_rate_init=1e-300, max_iter=1).fit(X, y)
     x = np.array([x0.coefs_[0][0, 0], x0.intercepts_[0][0]])  # the initial weights (a null step)
-    step, expected = 0.05, []
+    step, expected, short = 0.05, [], []
     for _ in range(6):
         g = H * (x - x_star)
         x = x - step * g
         expected.append(x)
-        bb1, bb2 = g @ g / (g @ (H * g)), g @ (H * g) / (g @ (H * H * g))
-        step = bb2 if bb2 < 0.5 * bb1 else bb1
+        step = abb_min(g @ g / (g @ (H * g)), g @ (H * g) / (g @ (H * H * g)), short)
     for k, x_k in enumerate(expected, start=1):
         est = regressor(learning_rate="barzilai_borwein", learning_rate_init=0.05, max_iter=k)
         est.fit(X, y)
@@ -255,13 +262,12 @@ def test_per_unit_bb_iterates_follow_each_units_closed_form():
     x0 = regressor(learning_rate="constant", learning_rate_init=1e-300, max_iter=1).fit(X, Y)
     x = [np.array([x0.coefs_[0][0, k], x0.intercepts_[0][k]]) for k in range(2)]  # per unit (w, b)
     x_star = [np.array([c_k, 0.0]) for c_k in c]
-    steps, expected = [0.05, 0.05], []
+    steps, expected, short = [0.05, 0.05], [], [[], []]
     for _ in range(6):
         for k in range(2):
             g = H * (x[k] - x_star[k])
             x[k] = x[k] - steps[k] * g
-            bb1, bb2 = g @ g / (g @ (H * g)), g @ (H * g) / (g @ (H * H * g))
-            steps[k] = bb2 if bb2 < 0.5 * bb1 else bb1
+            steps[k] = abb_min(g @ g / (g @ (H * g)), g @ (H * g) / (g @ (H * H * g)), short[k])
         expected.append(np.array(x))
     for k, x_k in enumerate(expected, start=1):
         est = regressor(learning_rate="barzilai_borwein", learning_rate_init=0.05, max_iter=k).fit(X, Y)

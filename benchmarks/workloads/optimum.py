@@ -45,9 +45,17 @@ Systems
 with Barzilai-Borwein steps, tol 1e-7 on max |grad J|); ``sklearn_default()``:
 ``LogisticRegression()`` (lbfgs, default tol). ``fit_recorded`` times one fit
 and records the warnings it raised.
+
+Variants
+--------
+``BB_VARIANTS`` and ``bb_variant`` switch the Barzilai-Borwein rule's two
+refinements (one length per output unit, ABBmin's short step) for the
+variants table, which counts iterations on the ten rows and on
+``generated_problems``.
 """
 
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from harness import quiet, timed
@@ -57,6 +65,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_nn import LogisticRegressionGD, SoftmaxRegressionGD
+from sklearn_nn._step_rules import BarzilaiBorwein
 
 ALPHA = 1.0
 #: The package's tight L-BFGS fit that gives J*.
@@ -163,6 +172,52 @@ def ours_default(cls):
 def sklearn_default():
     """scikit-learn's ``LogisticRegression()`` with every default (lbfgs)."""
     return LogisticRegression()
+
+
+#: The Barzilai-Borwein variants of the variants table: (name, ``per_unit``, ``short_memory``), default first.
+BB_VARIANTS = (
+    ("default: per-unit lengths, ABBmin", True, 3),
+    ("one shared length, ABBmin", False, 3),
+    ("per-unit lengths, last BB2", True, 1),
+    ("one shared length, last BB2", False, 1),
+)
+
+
+@contextmanager
+def bb_variant(per_unit, short_memory):
+    """``BarzilaiBorwein`` with another ``per_unit`` and ``short_memory`` (class attributes) meanwhile."""
+    saved = BarzilaiBorwein.per_unit, BarzilaiBorwein.short_memory
+    BarzilaiBorwein.per_unit, BarzilaiBorwein.short_memory = per_unit, short_memory
+    try:
+        yield
+    finally:
+        BarzilaiBorwein.per_unit, BarzilaiBorwein.short_memory = saved
+
+
+def generated_problems(count):
+    """``count`` standardised ``make_classification`` problems, seeds 0 to count - 1: [(X, y)].
+
+    Seed s draws the rows (300, 1000 or 3000), the features (5, 20 or 60;
+    half of them informative, at least 3), the classes (3, 5 or 8, one
+    cluster each), the class separation (0.5, 1 or 2) and a scale of the
+    standardised X (1 or 3), from ``np.random.RandomState(s)``.
+    """
+    problems = []
+    for seed in range(count):
+        rng = np.random.RandomState(seed)
+        n, p, k = (int(rng.choice(options)) for options in ((300, 1000, 3000), (5, 20, 60), (3, 5, 8)))
+        X, y = make_classification(
+            n_samples=n,
+            n_features=p,
+            n_informative=min(p, max(3, p // 2)),
+            n_redundant=0,
+            n_classes=k,
+            n_clusters_per_class=1,
+            class_sep=float(rng.choice([0.5, 1.0, 2.0])),
+            random_state=seed,
+        )
+        problems.append((StandardScaler().fit_transform(X) * rng.choice([1.0, 3.0]), y))
+    return problems
 
 
 #: The tolerances tried, largest first, for scikit-learn's fit at the gap of ours (``sklearn_at``).

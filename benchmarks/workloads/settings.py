@@ -37,6 +37,9 @@ class Settings:
         Rows of the two generated data sets of section optimum, keyed by
         ``"binary"`` (100 features) and ``"5-class"`` (50 features); the
         scikit-learn data sets are always whole.
+    opt_generated : int
+        Generated problems of section optimum's variants table
+        (``workloads.optimum.generated_problems``).
     opt_round_split : int
         Section optimum alternates ``repeats * opt_round_split`` rounds per
         row: its fits take milliseconds, so more, short rounds than the other
@@ -76,6 +79,7 @@ class Settings:
     mem_rows: int
     opt_samples: dict = field(hash=False)
     opt_round_split: int
+    opt_generated: int
     optimizers_rows: dict = field(hash=False)
     optimizers_epochs: dict = field(hash=False)
     optimizers_steps: int
@@ -99,6 +103,7 @@ MODES = {
         mem_rows=262144,
         opt_samples={"binary": 20000, "5-class": 5000},
         opt_round_split=5,
+        opt_generated=40,
         optimizers_rows={1: 1000, 32: 8000, 200: 20000},
         optimizers_epochs={1: 1, 32: 2, 200: 2},
         optimizers_steps=2000,
@@ -120,6 +125,7 @@ MODES = {
         mem_rows=26214,
         opt_samples={"binary": 20000, "5-class": 5000},
         opt_round_split=3,
+        opt_generated=40,
         optimizers_rows={1: 300, 32: 4000, 200: 10000},
         optimizers_epochs={1: 1, 32: 1, 200: 1},
         optimizers_steps=500,
@@ -141,6 +147,7 @@ MODES = {
         mem_rows=2621,
         opt_samples={"binary": 2000, "5-class": 1000},
         opt_round_split=1,
+        opt_generated=4,
         optimizers_rows={1: 20, 32: 500, 200: 1000},
         optimizers_epochs={1: 1, 32: 1, 200: 1},
         optimizers_steps=20,
