@@ -134,8 +134,9 @@ class _Loss:
     out_activation = None
     #: Whether a row's loss is a sum (or mean) of independent terms, one per output unit.
     separable = False
-    #: Whether the loss is convex in the raw outputs z with a Lipschitz gradient (no kink).
-    smooth_convex = True
+    #: Whether the loss is convex in the raw outputs z with a Lipschitz gradient (no kink, no
+    #: squashing): a linear model's J then admits ABBmin's short steps (``_step_rules``).
+    smooth_convex = False
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -184,6 +185,7 @@ class SigmoidLogLoss(_SigmoidLoss):
     """
 
     name = "log_loss"
+    smooth_convex = True
 
     def value(self, T, Z):
         return row_sums(np.logaddexp(0.0, Z) - T * Z)
@@ -210,7 +212,6 @@ class SigmoidSquaredError(_SigmoidLoss):
     """1/2 (t - s(z))^2 summed over units; gradient (s - t) s (1 - s)."""
 
     name = "squared_error"
-    smooth_convex = False  # the squashed output makes it nonconvex in z
 
     def value_and_gradient(self, T, Z, G):
         P = expit(Z)
@@ -230,7 +231,6 @@ class SigmoidHinge(_SigmoidLoss):
     """
 
     name = "hinge"
-    smooth_convex = False  # convex, with a kink
 
     def value_and_gradient(self, T, Z, G):
         U = 2.0 * T - 1.0
@@ -262,6 +262,7 @@ class SoftmaxLogLoss(_SoftmaxLoss):
     """Cross-entropy -log softmax(z)_y; the gradient is softmax(z) - onehot(y)."""
 
     name = "log_loss"
+    smooth_convex = True
 
     def value(self, T, Z):
         return log_sum_exp(Z)[:, 0] - row_sums(T * Z)
@@ -285,7 +286,6 @@ class SoftmaxSquaredError(_SoftmaxLoss):
     """
 
     name = "squared_error"
-    smooth_convex = False  # the squashed output makes it nonconvex in z
 
     def value_and_gradient(self, T, Z, G):
         P = softmax(Z)
@@ -305,7 +305,6 @@ class SoftmaxHinge(_SoftmaxLoss):
     """
 
     name = "hinge"
-    smooth_convex = False  # convex, with a kink
 
     def value_and_gradient(self, T, Z, G):
         z_true = row_sums(T * Z)[:, None]
@@ -332,6 +331,7 @@ class SquaredError(_RegressionLoss):
     """1/2 mean over outputs of (y - z)^2; gradient (z - y) / n_outputs."""
 
     name = "squared_error"
+    smooth_convex = True
 
     def value_and_gradient(self, T, Z, G):
         np.subtract(Z, T, out=G)
@@ -344,7 +344,6 @@ class AbsoluteError(_RegressionLoss):
     """mean over outputs of |y - z|; subgradient sign(z - y) / n_outputs."""
 
     name = "absolute_error"
-    smooth_convex = False  # convex, with a kink
 
     def value_and_gradient(self, T, Z, G):
         np.subtract(Z, T, out=G)
@@ -362,6 +361,7 @@ class Huber(_RegressionLoss):
     """
 
     name = "huber"
+    smooth_convex = True
 
     def __init__(self, delta=1.0):
         self.delta = delta
@@ -387,6 +387,7 @@ class Poisson(_RegressionLoss):
     """
 
     name = "poisson"
+    smooth_convex = True
     out_activation = "exp"
 
     @classmethod
