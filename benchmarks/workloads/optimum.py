@@ -42,7 +42,7 @@ optimum against which scikit-learn's own default fits are measured.
 Systems
 -------
 ``ours_default(cls)``: ``cls()``, every default (full-batch gradient descent
-with Barzilai-Borwein steps, tol 1e-7 on max |grad J|); ``sklearn_default()``:
+with Barzilai-Borwein steps, tol 1e-6 on max |grad J|); ``sklearn_default()``:
 ``LogisticRegression()`` (lbfgs, default tol). ``fit_recorded`` times one fit
 and records the warnings it raised.
 
