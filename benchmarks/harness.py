@@ -209,6 +209,29 @@ def _blas_description():
     return "; ".join(libs) or "none found"
 
 
+def _numpy_simd():
+    """The widest x86 SIMD levels NumPy dispatches to here (its float64 exp and log are
+    vectorised with AVX-512 only, scalar code otherwise), or what NumPy's runtime reports."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # another NumPy layout: say so rather than guess
+        return "unknown"
+    found = [name for name in ("AVX512F", "AVX2", "NEON", "ASIMD") if features.get(name)]
+    return ", ".join(found) or "none of AVX512F, AVX2, NEON, ASIMD"
+
+
+def machine_summary():
+    """One line naming what moves the timings most: CPU, NumPy's SIMD, versions, BLAS kernel."""
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    kernels = sorted({i["architecture"] for i in threadpool_info() if i.get("architecture")})
+    return (
+        f"{_cpu_model()}, NumPy SIMD {_numpy_simd()}, numpy {np.__version__}, scikit-learn "
+        f"{sklearn.__version__}, BLAS kernel {'/'.join(kernels) or 'unknown'}"
+    )
+
+
 def machine_rows(torch):
     """(item, value) rows describing the machine and the software versions.
 
@@ -227,6 +250,7 @@ def machine_rows(torch):
         ("scipy", scipy.__version__),
         ("scikit-learn", sklearn.__version__),
         ("torch", torch.__version__ if torch is not None else "not installed"),
+        ("NumPy SIMD (runtime)", _numpy_simd()),
         ("BLAS / OpenMP (threadpoolctl)", _blas_description()),
         ("torch threads", str(torch.get_num_threads()) if torch is not None else "-"),
     ]

@@ -64,7 +64,10 @@ targets with PASS / FAIL, then one table per section; the same tables are
 printed as they are produced. With ``--merge`` the report is not rewritten:
 the sections run replace their namesakes in the existing one (or follow its
 last section), their targets replace those rows of its targets table, and its
-Run part gets a line with the date, mode and command of the merged run.
+Run part gets a line with the date, mode, command and machine (CPU, NumPy's
+SIMD level, versions, BLAS kernel) of the merged run, since a merged section may
+come from another machine than the rest; an earlier such line goes once every
+section it names has been merged again later.
 """
 
 import argparse
@@ -80,7 +83,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # benchmark the package of this checkout
     sys.path.insert(1, str(ROOT))
 
-from harness import Table, import_torch, log, machine_rows, status  # noqa: E402
+from harness import Table, import_torch, log, machine_rows, machine_summary, status  # noqa: E402
 from workloads.settings import make_settings  # noqa: E402
 
 SECTIONS = ("w1", "gflops", "linear", "memory", "optimum", "optimizers", "inspection")
@@ -175,6 +178,24 @@ def targets_table(sections, previous=None):
     return table
 
 
+def _merged_sections(paragraph):
+    """The sections a "Merged ...: section(s) a, b from ..." line names, or None for other text."""
+    found = re.match(r"Merged [^ ]+: section\(s\) (.+?) from ", paragraph)
+    return {n.strip() for n in found.group(1).split(",")} if found else None
+
+
+def _current_run_part(body, merged_line):
+    """The Run part with ``merged_line`` appended and the merge lines that later ones supersede dropped."""
+    paragraphs = [*body.split("\n\n"), merged_line]
+    kept, later = [], set()
+    for paragraph in reversed(paragraphs):
+        names = _merged_sections(paragraph)
+        if names is None or not names <= later:
+            kept.append(paragraph)
+        later |= names or set()
+    return "\n\n".join(reversed(kept))
+
+
 def _split_report(text):
     """(preamble, [(heading, body)]) of a report's '## ' parts, bodies stripped."""
     parts = re.split(r"^## (.+)$", text, flags=re.MULTILINE)
@@ -192,7 +213,8 @@ def merge_report(old, sections, merged_line):
 
     A section replaces the part of ``old`` with its title, or follows the
     last part; the targets table keeps the rows of the targets not measured
-    now; ``merged_line`` is appended to the Run part.
+    now; ``merged_line`` is appended to the Run part, whose earlier merge
+    lines are dropped when every section they name was merged again later.
     """
     preamble, parts = _split_report(old)
     previous = {}
@@ -205,7 +227,7 @@ def merge_report(old, sections, merged_line):
         if heading == "Targets":
             body = targets_table(sections, previous).markdown()
         elif heading == "Run":
-            body = body + "\n\n" + merged_line
+            body = _current_run_part(body, merged_line)
         merged.append((heading, new.pop(heading, body)))
     merged += [(s.title, new[s.title]) for s in sections if s.title in new]
     return "\n\n".join([preamble, *(f"## {heading}\n\n{body}" for heading, body in merged)]) + "\n"
@@ -321,8 +343,8 @@ def main(argv=None):
         date = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
         line = (
             f"Merged {date}: section(s) {', '.join(args.only)} from `{command}` ({mode} run, "
-            f"repeats {settings.repeats}, {settings.threads} thread(s)); the rest of the report is from the "
-            "run above."
+            f"repeats {settings.repeats}, {settings.threads} thread(s); {machine_summary()}); the rest of "
+            "the report is from the run above."
         )
         report = merge_report(output.read_text(encoding="utf-8"), sections, line)
     else:

@@ -325,6 +325,23 @@ def test_merge_report_replaces_one_section_and_its_targets():
     # Merging again replaces the section instead of adding a second one.
     again = run.merge_report(merged, [section], "Merged again.")
     assert again.count("## Default linear fits to the optimum") == 1
+    # A merge line is dropped once every section it names was merged again later, kept otherwise.
+    lines = [f"Merged 2026-01-0{k}T00:00:00: section(s) {names} from `x` (...)." for k, names in
+             enumerate(["optimum", "linear, optimum", "w1", "w1, linear", "memory"], start=1)]  # fmt: skip
+    old = "\n\n".join(["# title", "## Run", "Command: `x`", *lines, "## Targets", old_targets])
+    now = "Merged 2026-01-09T00:00:00: section(s) optimum from `y` (...)."
+    parts = dict(run._split_report(run.merge_report(old, [section], now))[1])
+    assert parts["Run"].split("\n\n") == ["Command: `x`", lines[3], lines[4], now]
+
+
+def test_machine_summary_names_what_moves_the_timings():
+    """The merge line's machine summary: CPU, NumPy's SIMD, versions and BLAS kernel."""
+    import sklearn
+
+    harness = _benchmark_module("harness")
+    summary = harness.machine_summary()
+    assert f"numpy {np.__version__}" in summary and f"scikit-learn {sklearn.__version__}" in summary
+    assert "NumPy SIMD " in summary and "BLAS kernel " in summary
 
 
 @pytest.mark.slow
