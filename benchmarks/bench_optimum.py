@@ -49,6 +49,7 @@ from workloads.optimum import (
     SKLEARN_TOLS,
     bb_variant,
     fit_recorded,
+    gap_of,
     generated_problems,
     make_datasets,
     objective_of,
@@ -113,7 +114,7 @@ def _sklearn_tol_at_gap(X, y, J_star):
     """The largest tol of ``SKLEARN_TOLS`` whose scikit-learn fit is within the gap limit (untimed)."""
     for tol in SKLEARN_TOLS:
         est, _ = fit_recorded(sklearn_at(tol), X, y)[1:]
-        if (objective_of(est, X, y, "softmax") - J_star) / J_star <= GAP_LIMIT:
+        if gap_of(est, X, y, "softmax", J_star) <= GAP_LIMIT:
             return tol
     return SKLEARN_TOLS[-1]
 
@@ -132,7 +133,7 @@ def _time_row(cls, X, y, rounds, sklearn_tol):
 
 def _gap(results, X, y, link, J_star):
     """The largest relative gap (J - J*) / J* over the fits of ``results``."""
-    return max((objective_of(est, X, y, link) - J_star) / J_star for _, est, _ in results)
+    return max(gap_of(est, X, y, link, J_star) for _, est, _ in results)
 
 
 def _reference_table(references):
@@ -262,7 +263,7 @@ def _variants_table(settings, references):
                 _, X, y = references.datasets[name]
                 est = ours_default(cls).fit(X, y)
                 J_star, _ = references.ours(name, cls)
-                worst = max(worst, (objective_of(est, X, y, LINKS[cls]) - J_star) / J_star)
+                worst = max(worst, gap_of(est, X, y, LINKS[cls], J_star))
                 cells.append(int(est.n_iter_))
             cells.append(fmt_gap(worst))
             worst = 0.0
@@ -270,8 +271,7 @@ def _variants_table(settings, references):
                 total = 0
                 for k, (X, y) in enumerate(problems):
                     est = ours_default(cls).fit(X, y)
-                    J_star = stars[k, cls]
-                    worst = max(worst, (objective_of(est, X, y, LINKS[cls]) - J_star) / J_star)
+                    worst = max(worst, gap_of(est, X, y, LINKS[cls], stars[k, cls]))
                     total += int(est.n_iter_)
                 cells.append(total)
             cells.append(fmt_gap(worst))

@@ -152,6 +152,11 @@ def objective_of(est, X, y, link):
     return objective(X, y, est.coef_, est.intercept_, est.classes_, link)
 
 
+def gap_of(est, X, y, link, J_star):
+    """The relative gap (J - J*) / J* of a fitted estimator, J by ``objective_of``."""
+    return (objective_of(est, X, y, link) - J_star) / J_star
+
+
 def reference(cls, X, y):
     """The package's tight L-BFGS fit of ``cls`` (``REFERENCE``), whose J is J*."""
     with quiet():
