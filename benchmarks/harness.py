@@ -210,8 +210,11 @@ def _blas_description():
 
 
 def _numpy_simd():
-    """The widest x86 SIMD levels NumPy dispatches to here (its float64 exp and log are
-    vectorised with AVX-512 only, scalar code otherwise), or what NumPy's runtime reports."""
+    """The SIMD levels NumPy's runtime finds here, of AVX512F, AVX2, NEON and ASIMD.
+
+    They move the timings: NumPy vectorises float64 exp and log on x86 with
+    AVX-512 only and runs scalar code otherwise.
+    """
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as features
     except ImportError:  # another NumPy layout: say so rather than guess
