@@ -26,6 +26,8 @@ sigmoid unit or per softmax class, or the regression targets. All formulas
 work from logits with stable expressions (``logaddexp``, log-sum-exp).
 """
 
+import math
+
 import numpy as np
 from scipy.special import expit, log_expit
 
@@ -127,6 +129,46 @@ def log1p_given(e, u):
     return values
 
 
+#: Terms per block of ``sum_log1p_given``'s products: a product of this many
+#: factors in [1, 2] stays below 2**1020 in float64 (2**120 in float32).
+LOG_PRODUCT_BLOCK = {np.dtype(np.float64): 1020, np.dtype(np.float32): 120}
+
+
+def sum_log1p_given(e, u):
+    """sum(log(1 + e)) over all elements, for e in [0, 1] and u = 1 + e rounded: a float.
+
+    A sum of logarithms is the logarithm of a product, so the sum takes one
+    log per block of ``LOG_PRODUCT_BLOCK`` terms instead of one per term
+    (NumPy's float64 ``log1p`` and ``log`` are scalar code without AVX-512,
+    the most expensive pass of the sigmoid log loss). As in ``log1p_given``,
+    log(1 + e) = log(u) - r / u with r = (u - 1) - e, the exact rounding
+    error of u, to within (r / u)^2 / 2 < 2^-107. Each product of factors in
+    [1, 2] rounds by about one ulp per factor, so the sum's absolute error
+    stays of the order of eps per term: the error the per-element values
+    have already when they are added to the logits (see ``SigmoidLogLoss``).
+    """
+    u, e = u.ravel(order="K"), e.ravel(order="K")  # views in memory order (u has the layout of e)
+    block = LOG_PRODUCT_BLOCK[u.dtype]
+    if u.size < block:  # below one block the per-term logs take fewer passes
+        return float(np.add.reduce(log1p_given(e, u), dtype=np.float64))
+    r = u - 1.0
+    r -= e
+    r /= u
+    full = u.size - u.size % block
+    # Reduce across rows of a (block, m) view: m independent products, a vectorised loop.
+    products = np.multiply.reduce(u[:full].reshape(block, -1), axis=0)
+    total = float(np.add.reduce(np.log(products), dtype=np.float64)) if full else 0.0
+    total += math.log(float(np.multiply.reduce(u[full:], dtype=np.float64)))
+    return total - float(np.add.reduce(r, dtype=np.float64))
+
+
+def sum_of_products(A, B):
+    """sum(A * B) over all elements, in one product (A and B of the same shape, any layout)."""
+    if A.flags.c_contiguous and B.flags.c_contiguous or A.flags.f_contiguous and B.flags.f_contiguous:
+        return float(np.dot(A.ravel(order="K"), B.ravel(order="K")))
+    return float(np.einsum("ij,ij->", A, B))
+
+
 class _Loss:
     """Shared parts of all losses; subclasses implement ``value_and_gradient``."""
 
@@ -149,6 +191,14 @@ class _Loss:
 
     def value(self, T, Z):
         return self.value_and_gradient(T, Z, np.empty_like(Z))
+
+    def total_and_gradient(self, T, Z, G):
+        """The sum of the per-sample losses (a float, summed in float64), with G as in ``value_and_gradient``.
+
+        The data term without sample weights needs only this sum; a loss may
+        compute it faster than its per-sample values (``SigmoidLogLoss``).
+        """
+        return float(np.add.reduce(self.value_and_gradient(T, Z, G), dtype=np.float64))
 
 
 # --------------------------------------------------------------------------
@@ -191,21 +241,37 @@ class SigmoidLogLoss(_SigmoidLoss):
         return row_sums(np.logaddexp(0.0, Z) - T * Z)
 
     def value_and_gradient(self, T, Z, G):
-        # One exponential gives both: with e = exp(-|z|) in (0, 1] and
-        # u = 1 + e, log(1 + e^z) = max(z, 0) + log1p(e), and s(z) is 1 / u
-        # for z >= 0 and e / u otherwise, that is max(e, [z >= 0]) / u.
+        u, margins = self._exponential_and_margins(T, Z, G)
+        values = log1p_given(G, u)
+        values += margins
+        self._gradient(T, Z, G, u, margins)
+        return row_sums(values)
+
+    def total_and_gradient(self, T, Z, G):
+        u, margins = self._exponential_and_margins(T, Z, G)
+        total = sum_log1p_given(G, u) + float(np.add.reduce(margins, axis=None, dtype=np.float64))
+        self._gradient(T, Z, G, u, margins)
+        return total
+
+    # One exponential gives both: with e = exp(-|z|) in (0, 1] and u = 1 + e,
+    # log(1 + e^z) = log1p(e) + max(z, 0), and s(z) is 1 / u for z >= 0 and
+    # e / u otherwise, that is max(e, [z >= 0]) / u.
+    @staticmethod
+    def _exponential_and_margins(T, Z, G):
+        """G = e = exp(-|z|); returns u = 1 + e and the loss less its log1p(e) part, max(z, 0) - t z."""
         np.abs(Z, out=G)
         np.negative(G, out=G)
         np.exp(G, out=G)
-        u = G + 1.0
-        values = log1p_given(G, u)
-        work = np.maximum(Z, 0.0)
-        values += work
-        values -= T * Z
+        margins = np.maximum(Z, 0.0)
+        margins -= T * Z
+        return G + 1.0, margins
+
+    @staticmethod
+    def _gradient(T, Z, G, u, work):
+        """G = s(z) - t from G = e and u, using ``work`` (like Z) as scratch."""
         np.maximum(G, np.greater_equal(Z, 0.0, out=work), out=G)
         G /= u
         G -= T
-        return row_sums(values)
 
 
 class SigmoidSquaredError(_SigmoidLoss):
@@ -268,14 +334,25 @@ class SoftmaxLogLoss(_SoftmaxLoss):
         return log_sum_exp(Z)[:, 0] - row_sums(T * Z)
 
     def value_and_gradient(self, T, Z, G):
-        # One pass gives both: with m the row maximum and E = exp(z - m),
-        # softmax = E / sum(E) and log-sum-exp = m + log(sum(E)).
+        return self._log_sum_exp_and_gradient(Z, G, T)[:, 0] - row_sums(T * Z)
+
+    def total_and_gradient(self, T, Z, G):
+        lse = self._log_sum_exp_and_gradient(Z, G, T)
+        return float(np.add.reduce(lse, axis=None, dtype=np.float64)) - sum_of_products(T, Z)
+
+    @staticmethod
+    def _log_sum_exp_and_gradient(Z, G, T):
+        """Row-wise log-sum-exp of Z, shape (n, 1), and G = softmax(Z) - T.
+
+        One pass gives both: with m the row maximum and E = exp(z - m),
+        softmax = E / sum(E) and log-sum-exp = m + log(sum(E)).
+        """
         _, m, total = shifted_exp(Z, G, shared=True)
         G /= total
         G -= T
         lse = np.log(total, out=total)
-        lse += m  # log-sum-exp
-        return lse[:, 0] - row_sums(T * Z)
+        lse += m
+        return lse
 
 
 class SoftmaxSquaredError(_SoftmaxLoss):

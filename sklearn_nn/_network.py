@@ -304,7 +304,11 @@ class Network:
         raw, inputs, saved = self.forward(X, workspace, dropout, trace)
         delta = np.empty_like(raw) if workspace is None else workspace.delta[-1]
         T = T if workspace is None else workspace.targets(T)
-        per_sample = loss.value_and_gradient(T, raw, delta)
+        if sample_weight is None and trace is None:  # the sum is all it takes (``total_and_gradient``)
+            total = loss.total_and_gradient(T, raw, delta)
+        else:
+            per_sample = loss.value_and_gradient(T, raw, delta)
+            total = weighted_sum(per_sample, sample_weight)
         if sample_weight is None:
             weight = raw.shape[0]
             delta *= grad_scale / weight
@@ -315,7 +319,7 @@ class Network:
             trace["inputs"], trace["per_sample"] = inputs, per_sample
         if grad is not None:
             self.backward(inputs, saved, delta, grad, workspace, dropout, trace)
-        return weighted_sum(per_sample, sample_weight) / weight
+        return total / weight
 
     def workspace(self, n_rows):
         """Work arrays for batches of ``n_rows`` rows."""

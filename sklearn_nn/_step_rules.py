@@ -71,6 +71,10 @@ class FullBatch:
         self.proximal = self.penalty.active and self.penalty.proximal
         self.units, self.smooth_convex = objective.units, objective.smooth_convex
 
+    def serves(self, X, T, sample_weight, n):
+        """Whether this is J on these very rows (a full-batch fit passes the same arrays every iteration)."""
+        return X is self.X and T is self.T and sample_weight is self.sample_weight and n == self.n
+
     def __call__(self, grad):
         self.n_evals += 1
         return self.objective.value(self.X, self.T, self.sample_weight, self.n, grad, self.workspace)
@@ -152,21 +156,20 @@ class StepRule(Optimizer):
         its minimum to its precision), or steps too short to move the
         parameters.
         """
-        diagonal = np.ndim(step) > 0
+        diagonal, proximal = isinstance(step, np.ndarray), evaluate.proximal
         slope = None if diagonal else float(direction @ direction)
         rounding = ROUNDING * abs(bound)
         slack = rounding if self.within_rounding else 0.0
         for _ in range(self.max_trials):
-            np.multiply(direction, -step, out=params)
-            params += origin
-            if evaluate.proximal:
+            np.multiply(direction, step, out=params)  # the move D g (a g for a float step)
+            if proximal:
+                np.subtract(origin, params, out=params)
                 evaluate.prox(params, step)
                 d = np.subtract(params, origin, out=scratch)
                 decrease = self.armijo * (float(d @ (d / step)) if diagonal else float(d @ d) / step)
-            elif diagonal:
-                decrease = self.armijo * float(np.multiply(direction, step, out=scratch) @ direction)
             else:
-                decrease = self.armijo * step * slope
+                decrease = self.armijo * (float(params @ direction) if diagonal else step * slope)
+                np.subtract(origin, params, out=params)
             J = evaluate(grad)
             if math.isfinite(J) and J <= bound - decrease + slack:
                 return J, step
@@ -343,7 +346,7 @@ class BarzilaiBorwein(StepRule):
 
     def start(self, params):
         work = super().start(params)
-        work["recent"], work["short"] = deque(maxlen=self.memory), {}
+        work["recent"], work["short"] = deque(maxlen=self.memory), []
         return work
 
     def iterate(self, evaluate, params, state, work):
@@ -369,7 +372,7 @@ class BarzilaiBorwein(StepRule):
             s = np.subtract(params, origin, out=work["d"])  # the step taken (-accepted g without a prox)
             y = np.subtract(trial_grad, grad, out=origin)
             dots = float(s @ s), float(s @ y), float(y @ y)
-            state["step"] = self._length(*dots, accepted, self._short_steps(evaluate, work, 0))
+            state["step"] = self._length(*dots, accepted, self._short_steps(evaluate, work, 1)[0])
         else:
             state["step"], accepted = self._unit_lengths(
                 evaluate, params, origin, trial_grad, grad, accepted, work
@@ -392,16 +395,17 @@ class BarzilaiBorwein(StepRule):
         short.append(bb2)
         return min(min(short) if bb2 < self.ratio * bb1 else bb1, MAX_STEP)
 
-    def _short_steps(self, evaluate, work, unit):
-        """The deque of the last BB2 lengths of one unit (0: the whole J), made on first use.
+    def _short_steps(self, evaluate, work, units):
+        """The deques of the last BB2 lengths, one per unit (one for the whole J), made on first use.
 
-        It holds ``short_memory`` lengths when J's smooth part is convex and
+        Each holds ``short_memory`` lengths when J's smooth part is convex and
         L-smooth (``evaluate.smooth_convex``), one otherwise.
         """
-        short = work["short"].get(unit)
-        if short is None:
-            short = work["short"][unit] = deque(maxlen=self.short_memory if evaluate.smooth_convex else 1)
-        return short
+        shorts = work["short"]
+        if len(shorts) != units:
+            size = self.short_memory if evaluate.smooth_convex else 1
+            shorts[:] = [deque(maxlen=size) for _ in range(units)]
+        return shorts
 
     def _unit_lengths(self, evaluate, params, origin, trial_grad, grad, accepted, work):
         """Per-unit next lengths (an array) and the largest accepted one, from each unit's own s and y.
@@ -417,12 +421,9 @@ class BarzilaiBorwein(StepRule):
         np.subtract(trial_grad, grad, out=pair[1])
         columns = pair.reshape(2, -1, units).transpose(2, 0, 1)  # (K, 2, m): unit k's s and y
         ss, sy, _, yy = (columns @ columns.transpose(0, 2, 1)).reshape(units, 4).T.tolist()
-        first = accepted.reshape(-1, units)[0].tolist()  # the accepted length of each unit
-        dots = zip(ss, sy, yy, first)
-        lengths = np.array(
-            [self._length(*d, self._short_steps(evaluate, work, u)) for u, d in enumerate(dots)]
-        )
-        return lengths, max(first)
+        first = accepted[:units].tolist()  # the accepted length of each unit (parameter k is unit k's)
+        lengths = list(map(self._length, ss, sy, yy, first, self._short_steps(evaluate, work, units)))
+        return np.array(lengths), max(first)
 
     @staticmethod
     def _diagonal(step, units, work):
@@ -430,13 +431,13 @@ class BarzilaiBorwein(StepRule):
 
         Parameter i belongs to unit i % units (``Objective.units``).
         """
-        per_unit = np.asarray(step, dtype=np.float64)
-        if per_unit.shape not in ((), (units,)):  # kept from a model of another shape
-            per_unit = np.max(per_unit)
+        if isinstance(step, np.ndarray) and step.shape != (units,):  # kept from a model of another shape
+            step = float(np.max(step))
         diagonal = work.get("diagonal")
         if diagonal is None:
             diagonal = work["diagonal"] = np.empty(work["grad"].size)
-        diagonal.reshape(-1, units)[...] = per_unit
+            work["diagonal_units"] = diagonal.reshape(-1, units)
+        work["diagonal_units"][...] = step
         return diagonal
 
 

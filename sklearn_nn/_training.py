@@ -122,8 +122,8 @@ def divergence(J, params, first_J, where):
     if not math.isfinite(J):
         return f"The training objective became non-finite (inf or NaN) at {where}"
     with np.errstate(over="ignore", invalid="ignore"):
-        squared_norm = np.dot(params, params)
-    if not np.isfinite(squared_norm):
+        squared_norm = float(np.dot(params, params))
+    if not math.isfinite(squared_norm):
         return f"The parameters became too large to square in {params.dtype} at {where}"
     if J > DIVERGENCE_FACTOR * max(1.0, first_J):
         return (
@@ -597,7 +597,10 @@ class Trainer:
         X, T, sw = next(part.rows.batches(part.batch, part.order))
         ws = buffers.get(X.shape[0]) or buffers.setdefault(X.shape[0], self.net.workspace(X.shape[0]))
         work = buffers.get("search") or buffers.setdefault("search", rule.start(params))
-        evaluate = FullBatch(self.objective, X, T, sw, n, ws)
+        evaluate = buffers.get("evaluate")
+        if evaluate is None or not evaluate.serves(X, T, sw, n):  # made once per call for the same rows
+            evaluate = buffers["evaluate"] = FullBatch(self.objective, X, T, sw, n, ws)
+        evaluate.n_evals = 0
         gauge = buffers["gauge"]
         if gauge is not None:  # the gradient at the start, which the rule keeps for its iteration
             gauge.gradient(rule.gradient(evaluate, work))

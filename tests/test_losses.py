@@ -1,5 +1,7 @@
 """Loss values against their textbook formulas and gradients against finite differences."""
 
+import math
+
 import numpy as np
 import pytest
 from sklearn.metrics import log_loss as sk_log_loss
@@ -10,6 +12,8 @@ from sklearn_nn._losses import (
     SOFTMAX_LOSSES,
     Huber,
     softmax,
+    sum_log1p_given,
+    sum_of_products,
 )
 
 rng = np.random.RandomState(0)
@@ -149,3 +153,42 @@ def test_softmax_and_log_sum_exp_with_a_shared_or_a_per_row_shift(offsets, dtype
     np.testing.assert_allclose(G, sp_softmax(ref, axis=1) - T, rtol=rtol, atol=rtol)
     # Predictions shift each row by its maximum: no log-probability above 0.
     assert (SOFTMAX_LOSSES["log_loss"]().log_proba(logits) <= 0).all()
+
+
+@pytest.mark.parametrize("family, name, cls, T", CASES, ids=IDS)
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_total_is_the_sum_of_the_per_sample_values(family, name, cls, T, order):
+    """total_and_gradient: the same sum (to rounding) and the same gradient, with more rows than a block."""
+    reps = 400  # 2800 rows x 4 units: several blocks of sum_log1p_given's products
+    Z_big = np.asarray(np.tile(Z, (reps, 1)) * rng.uniform(0.1, 3.0, size=(N * reps, 1)), order=order)
+    T_big = np.asarray(np.tile(T, (reps, 1)), order=order)
+    loss = cls()
+    G_values, G_total = np.empty_like(Z_big), np.empty_like(Z_big)
+    expected = math.fsum(loss.value_and_gradient(T_big, Z_big, G_values))
+    total = loss.total_and_gradient(T_big, Z_big, G_total)
+    assert abs(total - expected) <= 1e-13 * max(1.0, abs(expected))
+    np.testing.assert_array_equal(G_total, G_values)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-14), (np.float32, 1e-6)])
+@pytest.mark.parametrize("size", [1, 500, 1020, 1021, 5000, 50001])
+def test_sum_log1p_given_is_a_sum_of_log1p(dtype, rtol, size):
+    """The log of blocked products, corrected for the rounding of 1 + e, against an exact sum of log1p."""
+    local = np.random.RandomState(size)
+    e = (10.0 ** local.uniform(-20, 0, size=size)).astype(dtype)  # from below eps up to 1
+    exact = math.fsum(np.log1p(e.astype(np.float64)))
+    total = sum_log1p_given(e, e + dtype(1.0))
+    # Each term's absolute error is about one ulp of 1 (the products, and the rounding of e + 1).
+    assert abs(total - exact) <= rtol * exact + 4 * size * np.finfo(dtype).eps
+
+
+def test_sum_log1p_given_keeps_terms_below_the_rounding_of_one():
+    """Terms e < eps / 2 vanish in 1 + e; the correction r = (u - 1) - e brings them back exactly."""
+    e = np.full(3000, 1e-20)
+    assert sum_log1p_given(e, e + 1.0) == pytest.approx(3000 * 1e-20, rel=1e-12)
+
+
+@pytest.mark.parametrize("orders", [("C", "C"), ("F", "F"), ("C", "F")])
+def test_sum_of_products_in_any_layout(orders):
+    A, B = np.asarray(Z, order=orders[0]), np.asarray(INDICATOR, order=orders[1])
+    assert sum_of_products(A, B) == pytest.approx(float((Z * INDICATOR).sum()), rel=1e-14)
